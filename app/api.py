@@ -1,0 +1,118 @@
+"""The HTTP API: create a session, step it, train it, and fetch what to draw."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from app.schemas import (
+    ConfigBody,
+    ConfigChanged,
+    SessionCreated,
+    SessionSummary,
+    StepBody,
+    TrainingStatus,
+    options,
+)
+from app.sessions import Session, SessionStore
+
+router = APIRouter(prefix="/api")
+NOT_FOUND = {404: {"description": "Session not found (unknown or expired)"}}
+
+
+def get_store(request: Request) -> SessionStore:
+    return request.app.state.sessions
+
+
+StoreDep = Annotated[SessionStore, Depends(get_store)]
+
+
+def get_session(
+    store: StoreDep, session_id: Annotated[str, Path(min_length=1, max_length=64)]
+) -> Session:
+    try:
+        return store.get(session_id)
+    except KeyError:
+        raise HTTPException(404, "Session not found") from None
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+@router.get("/options")
+def read_options() -> dict:
+    """Defaults, limits and choices for every setting."""
+    return options()
+
+
+@router.post("/sessions", status_code=201, response_model=SessionCreated)
+def create_session(store: StoreDep, body: ConfigBody | None = None) -> JSONResponse:
+    """Start a session from a config (defaults for anything left out)."""
+    session = store.create((body or ConfigBody()).to_config())
+    content = {
+        "session_id": session.id,
+        "config": session.config.to_dict(),
+        "frame": session.frame(),
+    }
+    return JSONResponse(content, status_code=201)
+
+
+@router.get("/sessions/{session_id}", response_model=SessionSummary, responses=NOT_FOUND)
+def read_session(session: SessionDep) -> dict:
+    """The session's config, step and whether it is training."""
+    return session.summary()
+
+
+@router.delete("/sessions/{session_id}", status_code=204, responses=NOT_FOUND)
+def delete_session(store: StoreDep, session: SessionDep) -> Response:
+    """Forget the session."""
+    store.delete(session.id)
+    return Response(status_code=204)
+
+
+@router.put("/sessions/{session_id}/config", response_model=ConfigChanged, responses=NOT_FOUND)
+def change_config(session: SessionDep, body: ConfigBody) -> JSONResponse:
+    """New settings: new data and weights, back to step 0, paused."""
+    frame = session.configure(body.to_config())
+    return JSONResponse({"config": session.config.to_dict(), "frame": frame})
+
+
+@router.post("/sessions/{session_id}/step", responses=NOT_FOUND)
+def step(session: SessionDep, body: StepBody | None = None) -> JSONResponse:
+    """Pause, take some training steps (1 by default) and return the new frame."""
+    return JSONResponse(session.step((body or StepBody()).steps))
+
+
+@router.post("/sessions/{session_id}/train", response_model=TrainingStatus, responses=NOT_FOUND)
+def train(session: SessionDep) -> dict:
+    """Train continuously on the server until paused (or diverged, or left unwatched)."""
+    return {"training": session.start_training()}
+
+
+@router.post("/sessions/{session_id}/pause", response_model=TrainingStatus, responses=NOT_FOUND)
+def pause(session: SessionDep) -> dict:
+    """Stop continuous training."""
+    session.pause()
+    return {"training": False}
+
+
+@router.post("/sessions/{session_id}/reset", responses=NOT_FOUND)
+def reset(session: SessionDep) -> JSONResponse:
+    """Same data and settings, fresh initial weights, step 0, paused."""
+    return JSONResponse(session.reset())
+
+
+@router.get(
+    "/sessions/{session_id}/frame",
+    responses={**NOT_FOUND, 204: {"description": "Nothing changed since revision `since`"}},
+)
+def read_frame(
+    session: SessionDep,
+    since: Annotated[int | None, Query(ge=0, description="Last revision the client has")] = None,
+) -> Response:
+    """The latest frame, or 204 if it is still the revision the client already has."""
+    if since is not None and since == session.revision:
+        return Response(status_code=204)
+    return JSONResponse(session.frame())

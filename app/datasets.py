@@ -1,0 +1,113 @@
+"""Two-class datasets on the plane.
+
+Every generator has the same signature, ``(n, noise, rng) -> (x, y)``: ``x`` has shape (n, 2),
+``y`` holds 0.0 (class A) or 1.0 (class B). ``noise`` runs from 0 (clean) to 1 (very noisy) and
+each dataset scales it to its own size. All randomness comes from the generator passed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+Array = np.ndarray
+
+# The textbook's example: no straight line separates A from B in (x1, x2), but x1² + x2²
+# (A → 9, B → 5) or x1·x2 (A → 0, B → 2) does.
+CLASS_A = np.array([[0.0, 3.0], [3.0, 0.0]])
+CLASS_B = np.array([[1.0, 2.0], [2.0, 1.0]])
+
+
+def class_ab(n: int, noise: float, rng: np.random.Generator) -> tuple[Array, Array]:
+    """Exactly the four textbook points (n and noise are ignored)."""
+    return np.vstack([CLASS_A, CLASS_B]), np.array([0.0, 0.0, 1.0, 1.0])
+
+
+def class_ab_noisy(n: int, noise: float, rng: np.random.Generator) -> tuple[Array, Array]:
+    """Points scattered around the four textbook points, n/4 around each."""
+    centres = np.vstack([CLASS_A, CLASS_B])
+    which = np.arange(n) % 4
+    x = centres[which] + rng.normal(0.0, 0.05 + 0.6 * noise, size=(n, 2))
+    return x, (which >= 2).astype(float)
+
+
+def xor(n: int, noise: float, rng: np.random.Generator) -> tuple[Array, Array]:
+    """Four quadrants: class B where x1 and x2 have the same sign."""
+    x = rng.uniform(-1.0, 1.0, size=(n, 2))
+    # Push points away from the axes so the clean version has a visible margin.
+    x += np.sign(x) * 0.05
+    y = (x[:, 0] * x[:, 1] > 0).astype(float)
+    return x + rng.normal(0.0, 0.3 * noise, size=(n, 2)), y
+
+
+def circle(n: int, noise: float, rng: np.random.Generator) -> tuple[Array, Array]:
+    """A disc of class B inside a ring of class A."""
+    y = (np.arange(n) % 2).astype(float)
+    radius = np.where(y == 1, rng.uniform(0.0, 0.5, n), rng.uniform(0.7, 1.0, n))
+    angle = rng.uniform(0.0, 2 * np.pi, n)
+    x = np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
+    return x + rng.normal(0.0, 0.2 * noise, size=(n, 2)), y
+
+
+def moons(n: int, noise: float, rng: np.random.Generator) -> tuple[Array, Array]:
+    """Two interleaved half circles."""
+    y = (np.arange(n) % 2).astype(float)
+    t = rng.uniform(0.0, np.pi, n)
+    upper = np.column_stack([np.cos(t), np.sin(t)])
+    lower = np.column_stack([1.0 - np.cos(t), 0.5 - np.sin(t)])
+    x = np.where(y[:, None] == 1, lower, upper) - np.array([0.5, 0.25])
+    return (x + rng.normal(0.0, 0.25 * noise, size=(n, 2))) / 1.2, y
+
+
+def spiral(n: int, noise: float, rng: np.random.Generator) -> tuple[Array, Array]:
+    """Two arms winding around each other, one per class."""
+    y = (np.arange(n) % 2).astype(float)
+    r = rng.uniform(0.05, 1.0, n)
+    angle = 1.75 * 2 * np.pi * r + np.pi * y
+    x = np.column_stack([r * np.cos(angle), r * np.sin(angle)])
+    return x + rng.normal(0.0, 0.1 * noise, size=(n, 2)), y
+
+
+def gaussian(n: int, noise: float, rng: np.random.Generator) -> tuple[Array, Array]:
+    """Two round blobs, one per class."""
+    y = (np.arange(n) % 2).astype(float)
+    centres = np.where(y[:, None] == 1, [0.5, 0.5], [-0.5, -0.5])
+    return centres + rng.normal(0.0, 0.1 + 0.4 * noise, size=(n, 2)), y
+
+
+@dataclass(frozen=True)
+class Dataset:
+    label: str
+    make: Callable[[int, float, np.random.Generator], tuple[Array, Array]]
+    # The part of the plane the plots show, (low, high) on both axes.
+    extent: tuple[float, float]
+    # True if the dataset has a fixed set of points and no test split.
+    exact: bool = False
+
+
+DATASETS: dict[str, Dataset] = {
+    "class-ab": Dataset("Class A/B: the 4 textbook points", class_ab, (-1.0, 4.0), exact=True),
+    "class-ab-noisy": Dataset("Class A/B: sampled around them", class_ab_noisy, (-1.0, 4.0)),
+    "xor": Dataset("XOR", xor, (-1.5, 1.5)),
+    "circle": Dataset("Circle", circle, (-1.5, 1.5)),
+    "moons": Dataset("Moons", moons, (-1.5, 1.5)),
+    "spiral": Dataset("Spiral", spiral, (-1.5, 1.5)),
+    "gaussian": Dataset("Gaussian blobs", gaussian, (-1.5, 1.5)),
+}
+
+
+def make_dataset(
+    name: str, n: int, noise: float, test_fraction: float, rng: np.random.Generator
+) -> tuple[Array, Array, Array]:
+    """Generate a dataset and split it: returns (x, y, is_test), points in random order."""
+    dataset = DATASETS[name]
+    x, y = dataset.make(n, noise, rng)
+    order = rng.permutation(len(y))
+    x, y = x[order], y[order]
+    # At least one point always stays in the training set.
+    n_test = 0 if dataset.exact else min(int(round(test_fraction * len(y))), len(y) - 1)
+    is_test = np.zeros(len(y), dtype=bool)
+    is_test[len(y) - n_test :] = True
+    return x, y, is_test

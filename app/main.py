@@ -1,0 +1,63 @@
+"""Builds the web app: the page, its static files, Plotly.js and the API."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import plotly
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from app.api import router
+from app.schemas import describe_error
+from app.sessions import SessionStore, run_trainer
+
+ROOT = Path(__file__).resolve().parent.parent
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+def create_app(store: SessionStore | None = None, trainer_period: float = 0.05) -> FastAPI:
+    """The application. Tests pass their own store (e.g. with a fake clock)."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.sessions = store or SessionStore()
+        trainer = asyncio.create_task(run_trainer(app.state.sessions, trainer_period))
+        yield
+        trainer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await trainer
+
+    app = FastAPI(title="LayerScope", version="0.1.0", lifespan=lifespan)
+    app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
+    templates = Jinja2Templates(directory=ROOT / "templates")
+    app.include_router(router)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def index(request: Request) -> HTMLResponse:
+        return templates.TemplateResponse(request, "index.html")
+
+    @app.get("/vendor/plotly.min.js", include_in_schema=False)
+    def plotly_js() -> FileResponse:
+        # The copy inside the installed plotly package: the page never needs the internet.
+        return FileResponse(PLOTLY_JS, media_type="text/javascript")
+
+    return app
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    """422 with one readable sentence per problem, naming the field and what it accepts."""
+    assert isinstance(exc, RequestValidationError)
+    detail = []
+    for error in exc.errors():
+        loc = [str(part) for part in error["loc"] if part not in ("body", "query", "path")]
+        field = ".".join(loc) or "body"
+        detail.append({"field": field, "message": describe_error(field, error), "type": error["type"]})
+    return JSONResponse({"detail": detail}, status_code=422)

@@ -1,0 +1,115 @@
+"""Request and response bodies of the HTTP API, with the bounds on everything a client sends."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.datasets import DATASETS
+from app.model import ACTIVATIONS
+from app.training import TrainingConfig
+
+DEFAULTS = TrainingConfig()
+
+# (min, max) of every number a client can set: used by the models below, by the error
+# messages, and sent to the page so its inputs carry the same limits.
+LIMITS: dict[str, tuple[float, float]] = {
+    "n_points": (10, 1000),
+    "noise": (0.0, 1.0),
+    "test_fraction": (0.0, 0.9),
+    "hidden_layers": (0, 6),
+    "neurons": (1, 8),
+    "learning_rate": (0.00001, 10.0),
+    "batch_size": (1, 1000),
+    "seed": (0, 2**31 - 1),
+    "steps_per_frame": (1, 200),
+    "steps": (1, 1000),
+}
+
+DatasetName = Literal[tuple(DATASETS)]  # type: ignore[valid-type]
+ActivationName = Literal[tuple(ACTIVATIONS)]  # type: ignore[valid-type]
+
+
+def _bounded(name: str, default: Any) -> Any:
+    low, high = LIMITS[name]
+    return Field(default, ge=low, le=high, allow_inf_nan=False)
+
+
+class ConfigBody(BaseModel):
+    """An experiment's settings. Every field is optional and falls back to its default."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    dataset: DatasetName = DEFAULTS.dataset
+    n_points: int = _bounded("n_points", DEFAULTS.n_points)
+    noise: float = _bounded("noise", DEFAULTS.noise)
+    test_fraction: float = _bounded("test_fraction", DEFAULTS.test_fraction)
+    hidden_layers: list[Annotated[int, Field(ge=1, le=8)]] = Field(
+        list(DEFAULTS.hidden_layers), max_length=6
+    )
+    activation: ActivationName = DEFAULTS.activation
+    learning_rate: float = _bounded("learning_rate", DEFAULTS.learning_rate)
+    batch_size: int | None = _bounded("batch_size", DEFAULTS.batch_size)
+    seed: int = _bounded("seed", DEFAULTS.seed)
+    steps_per_frame: int = _bounded("steps_per_frame", DEFAULTS.steps_per_frame)
+
+    def to_config(self) -> TrainingConfig:
+        return TrainingConfig.from_dict(self.model_dump())
+
+
+class StepBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    steps: int = _bounded("steps", 1)
+
+
+class SessionCreated(BaseModel):
+    session_id: str
+    config: ConfigBody
+    frame: dict[str, Any]
+
+
+class SessionSummary(BaseModel):
+    session_id: str
+    config: ConfigBody
+    step: int
+    training: bool
+
+
+class TrainingStatus(BaseModel):
+    training: bool
+
+
+class ConfigChanged(BaseModel):
+    config: ConfigBody
+    frame: dict[str, Any]
+
+
+def describe_error(field: str, error: dict[str, Any]) -> str:
+    """A sentence naming the field and what it accepts."""
+    if field.startswith("hidden_layers."):
+        low, high = LIMITS["neurons"]
+        return f"hidden_layers: each layer has {low} to {high} neurons"
+    if field == "hidden_layers" and error["type"] == "too_long":
+        return f"hidden_layers: at most {LIMITS['hidden_layers'][1]} hidden layers"
+    if field in LIMITS:
+        low, high = LIMITS[field]
+        return f"{field} must be a finite number from {low:g} to {high:g}"
+    if field == "dataset":
+        return f"dataset must be one of: {', '.join(DATASETS)}"
+    if field == "activation":
+        return f"activation must be one of: {', '.join(ACTIVATIONS)}"
+    return f"{field}: {error['msg']}"
+
+
+def options() -> dict[str, Any]:
+    """Defaults, limits and choices, for the page to build its controls from."""
+    return {
+        "defaults": ConfigBody().model_dump(),
+        "limits": {name: {"min": low, "max": high} for name, (low, high) in LIMITS.items()},
+        "choices": {
+            "dataset": [{"value": k, "label": d.label} for k, d in DATASETS.items()],
+            "activation": [{"value": k, "label": k} for k in ACTIVATIONS],
+        },
+    }

@@ -1,0 +1,195 @@
+"""Live training sessions: one per browser tab, trained in the background, kept in memory.
+
+A ``Session`` wraps a plain ``TrainingState`` with what only a running server needs: a lock
+(requests run in a thread pool, so two may touch one session at once), whether it is training,
+when a client last looked at it, and the last frame built. ``SessionStore`` holds them, caps
+their number and drops the idle ones. ``run_trainer`` is the one background loop that advances
+every training session a little at each tick.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import anyio
+
+from app.frames import build_frame
+from app.training import TrainingConfig, new_state, reset_weights, train_steps
+
+DIVERGED_MESSAGE = (
+    "Training stopped: the loss became infinite or not a number, so the last update was "
+    "discarded. Lower the learning rate, then press Reset."
+)
+IDLE_MESSAGE = "Training paused because this page stopped asking for updates. Press Train to go on."
+
+
+class Session:
+    def __init__(self, session_id: str, config: TrainingConfig, now: float) -> None:
+        self.id = session_id
+        self.lock = threading.Lock()
+        self.last_seen = now
+        self.revision = 0
+        self._configure(config)
+
+    # Every public method takes the lock: the thread pool may run two requests at once.
+
+    def configure(self, config: TrainingConfig) -> dict[str, Any]:
+        with self.lock:
+            self._configure(config)
+            return self._frame()
+
+    def step(self, n: int) -> dict[str, Any]:
+        with self.lock:
+            self.training = False
+            self._advance(n)
+            return self._frame()
+
+    def reset(self) -> dict[str, Any]:
+        with self.lock:
+            self.state = reset_weights(self.state)
+            self._restart()
+            return self._frame()
+
+    def start_training(self) -> bool:
+        with self.lock:
+            if not self.state.diverged and not self.training:
+                self.training, self.stopped_reason = True, None
+                self.revision += 1
+            return self.training
+
+    def pause(self, reason: str | None = None) -> None:
+        with self.lock:
+            if self.training:
+                self.training, self.stopped_reason = False, reason
+                self.revision += 1
+
+    def train_tick(self) -> None:
+        """One slice of background training: the config's steps per frame."""
+        with self.lock:
+            if self.training:
+                self._advance(self.state.config.steps_per_frame)
+
+    def frame(self) -> dict[str, Any]:
+        with self.lock:
+            return self._frame()
+
+    def summary(self) -> dict[str, Any]:
+        with self.lock:
+            return {
+                "session_id": self.id,
+                "config": self.state.config.to_dict(),
+                "step": self.state.step,
+                "training": self.training,
+            }
+
+    @property
+    def config(self) -> TrainingConfig:
+        return self.state.config
+
+    def _configure(self, config: TrainingConfig) -> None:
+        self.state = new_state(config)
+        self._restart()
+
+    def _restart(self) -> None:
+        self.training = False
+        self.stopped_reason: str | None = None
+        self._bases: dict = {}
+        self._cached: tuple[int, dict[str, Any]] | None = None
+        self.revision += 1
+
+    def _advance(self, n: int) -> None:
+        train_steps(self.state, n)
+        if self.state.diverged:
+            self.training, self.stopped_reason = False, "diverged"
+        self.revision += 1
+
+    def _frame(self) -> dict[str, Any]:
+        # Polls are frequent and a paused session does not change: build each revision once.
+        if self._cached is None or self._cached[0] != self.revision:
+            body, self._bases = build_frame(self.state, self._bases)
+            self._cached = (self.revision, body)
+        message = {"diverged": DIVERGED_MESSAGE, "idle": IDLE_MESSAGE}.get(self.stopped_reason)
+        return {
+            "revision": self.revision,
+            "training": self.training,
+            "stopped_reason": self.stopped_reason,
+            "message": message,
+            **self._cached[1],
+        }
+
+
+class SessionStore:
+    """All live sessions, by unguessable id.
+
+    At most ``max_sessions`` are kept (the least recently seen goes first); a session nobody
+    has asked about for ``ttl`` seconds is dropped; one training with nobody polling for
+    ``idle_stop`` seconds is paused.
+    """
+
+    def __init__(
+        self,
+        max_sessions: int = 1000,
+        ttl: float = 30 * 60,
+        idle_stop: float = 15.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.max_sessions, self.ttl, self.idle_stop, self.clock = (
+            max_sessions, ttl, idle_stop, clock
+        )
+        self._sessions: dict[str, Session] = {}
+        self._lock = threading.Lock()
+
+    def create(self, config: TrainingConfig) -> Session:
+        session = Session(secrets.token_urlsafe(16), config, self.clock())
+        with self._lock:
+            while len(self._sessions) >= self.max_sessions:
+                oldest = min(self._sessions.values(), key=lambda s: s.last_seen)
+                del self._sessions[oldest.id]
+            self._sessions[session.id] = session
+        return session
+
+    def get(self, session_id: str) -> Session:
+        """The session, marked as just seen. Raises KeyError if unknown or expired."""
+        with self._lock:
+            session = self._sessions[session_id]
+        session.last_seen = self.clock()
+        return session
+
+    def delete(self, session_id: str) -> None:
+        with self._lock:
+            del self._sessions[session_id]
+
+    def __len__(self) -> int:
+        return len(self._sessions)
+
+    def tick(self) -> None:
+        """One round of background work: expire, pause the unwatched, train the rest."""
+        now = self.clock()
+        with self._lock:
+            for session in [s for s in self._sessions.values() if now - s.last_seen > self.ttl]:
+                del self._sessions[session.id]
+            sessions = list(self._sessions.values())
+        for session in sessions:
+            if not session.training:
+                continue
+            if now - session.last_seen > self.idle_stop:
+                session.pause(reason="idle")
+            else:
+                session.train_tick()
+
+
+async def run_trainer(store: SessionStore, period: float = 0.05) -> None:
+    """Advance every training session one slice per period, off the event loop.
+
+    Each session gets the same slice per round, so one big network slows the round for all
+    rather than starving the others.
+    """
+    while True:
+        started = time.monotonic()
+        await anyio.to_thread.run_sync(store.tick)
+        await asyncio.sleep(max(period - (time.monotonic() - started), 0.005))

@@ -1,0 +1,163 @@
+"""A training run: its configuration, data, weights, step count and random state.
+
+``TrainingState`` is plain data, so a run can be saved with ``to_dict`` and continued
+elsewhere with ``from_dict`` (bit for bit: the random generator's state travels with it).
+The state knows nothing about HTTP or how it is drawn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from app.datasets import make_dataset
+from app.model import Layer, backward, bce_loss, forward, init_layers, sgd_update
+
+Array = np.ndarray
+
+WEIGHT_LIMIT = 1e6
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """Everything that defines an experiment. The same config gives the same run."""
+
+    dataset: str = "class-ab-noisy"
+    n_points: int = 200
+    noise: float = 0.2
+    test_fraction: float = 0.3
+    hidden_layers: tuple[int, ...] = (8, 8)
+    activation: str = "tanh"
+    learning_rate: float = 0.1
+    batch_size: int | None = None  # None trains on every training point at each step
+    seed: int = 1
+    steps_per_frame: int = 10
+
+    @property
+    def sizes(self) -> list[int]:
+        return [2, *self.hidden_layers, 1]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "hidden_layers": list(self.hidden_layers)}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> TrainingConfig:
+        return cls(**{**d, "hidden_layers": tuple(d.get("hidden_layers", cls.hidden_layers))})
+
+
+@dataclass
+class TrainingState:
+    config: TrainingConfig
+    x: Array
+    y: Array
+    is_test: Array
+    layers: list[Layer]
+    rng: np.random.Generator  # draws the mini-batches
+    step: int = 0
+    diverged: bool = False
+    # Derived from is_test once, so a step does not re-select the training points.
+    _train_index: Array = field(init=False, repr=False)
+    x_train: Array = field(init=False, repr=False)
+    y_train: Array = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._train_index = np.flatnonzero(~self.is_test)
+        self.x_train = self.x[self._train_index]
+        self.y_train = self.y[self._train_index]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-friendly snapshot of the whole run."""
+        return {
+            "config": self.config.to_dict(),
+            "x": self.x.tolist(),
+            "y": self.y.tolist(),
+            "is_test": self.is_test.tolist(),
+            "layers": [{"w": la.w.tolist(), "b": la.b.tolist()} for la in self.layers],
+            "rng": self.rng.bit_generator.state,
+            "step": self.step,
+            "diverged": self.diverged,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> TrainingState:
+        rng = np.random.default_rng()
+        rng.bit_generator.state = d["rng"]
+        return cls(
+            config=TrainingConfig.from_dict(d["config"]),
+            x=np.array(d["x"], dtype=float).reshape(-1, 2),
+            y=np.array(d["y"], dtype=float),
+            is_test=np.array(d["is_test"], dtype=bool),
+            layers=[Layer(np.array(la["w"]), np.array(la["b"])) for la in d["layers"]],
+            rng=rng,
+            step=d["step"],
+            diverged=d["diverged"],
+        )
+
+
+def new_state(config: TrainingConfig) -> TrainingState:
+    """Fresh data and fresh weights, both drawn from the config's seed."""
+    data_seed, weight_seed, batch_seed = np.random.SeedSequence(config.seed).spawn(3)
+    x, y, is_test = make_dataset(
+        config.dataset,
+        config.n_points,
+        config.noise,
+        config.test_fraction,
+        np.random.default_rng(data_seed),
+    )
+    layers = init_layers(config.sizes, config.activation, np.random.default_rng(weight_seed))
+    return TrainingState(config, x, y, is_test, layers, np.random.default_rng(batch_seed))
+
+
+def reset_weights(state: TrainingState) -> TrainingState:
+    """Start training again on the same data, from the seed's initial weights."""
+    return replace(new_state(state.config), x=state.x, y=state.y, is_test=state.is_test)
+
+
+def train_step(state: TrainingState) -> bool:
+    """One step: forward on a batch, loss, backpropagation, one SGD update.
+
+    Returns False, leaving the weights as they were, if the step would make the loss infinite
+    or NaN or blow a weight up past WEIGHT_LIMIT; the run is then marked as diverged.
+    """
+    x, y = _batch(state)
+    activation = state.config.activation
+    # Overflow is how divergence shows itself; it is detected below, so NumPy need not warn.
+    with np.errstate(over="ignore", invalid="ignore"):
+        fwd = forward(state.layers, x, activation)
+        grads = backward(state.layers, fwd, y, activation)
+        updated = sgd_update(state.layers, grads, state.config.learning_rate)
+        loss = bce_loss(fwd.logit, y)
+    if not (np.isfinite(loss) and _weights_sane(updated)):
+        state.diverged = True
+        return False
+    state.layers = updated
+    state.step += 1
+    return True
+
+
+def train_steps(state: TrainingState, n: int) -> int:
+    """Up to n steps, stopping early on divergence. Returns how many were taken."""
+    for taken in range(n):
+        if state.diverged or not train_step(state):
+            return taken
+    return n
+
+
+def _batch(state: TrainingState) -> tuple[Array, Array]:
+    n_train = len(state._train_index)
+    size = state.config.batch_size
+    if size is None or size >= n_train:
+        return state.x_train, state.y_train
+    pick = state._train_index[state.rng.choice(n_train, size=size, replace=False)]
+    return state.x[pick], state.y[pick]
+
+
+def _weights_sane(layers: list[Layer]) -> bool:
+    # No network that fits these datasets needs weights anywhere near WEIGHT_LIMIT; past it,
+    # activations overflow on the wider plotting grid even while the training loss is finite.
+    return all(
+        np.abs(la.w).max(initial=0.0) < WEIGHT_LIMIT and np.abs(la.b).max(initial=0.0) < WEIGHT_LIMIT
+        for la in layers
+    )
