@@ -113,8 +113,8 @@ def _layer_view(
 ) -> tuple[dict[str, Any], Array | None]:
     n_layers = len(fwd.activations) - 1
     kind = "input" if index == 0 else "output" if index == n_layers else "hidden"
-    activation = None if kind == "input" else "sigmoid" if kind == "output" else (
-        state.config.activation
+    activation = (
+        None if kind == "input" else "sigmoid" if kind == "output" else (state.config.activation)
     )
     values = fwd.activations[index]
     units = values.shape[1]

@@ -59,5 +59,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     for error in exc.errors():
         loc = [str(part) for part in error["loc"] if part not in ("body", "query", "path")]
         field = ".".join(loc) or "body"
-        detail.append({"field": field, "message": describe_error(field, error), "type": error["type"]})
+        detail.append(
+            {"field": field, "message": describe_error(field, error), "type": error["type"]}
+        )
     return JSONResponse({"detail": detail}, status_code=422)

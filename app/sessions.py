@@ -139,7 +139,10 @@ class SessionStore:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.max_sessions, self.ttl, self.idle_stop, self.clock = (
-            max_sessions, ttl, idle_stop, clock
+            max_sessions,
+            ttl,
+            idle_stop,
+            clock,
         )
         self._sessions: dict[str, Session] = {}
         self._lock = threading.Lock()

@@ -158,6 +158,7 @@ def _weights_sane(layers: list[Layer]) -> bool:
     # No network that fits these datasets needs weights anywhere near WEIGHT_LIMIT; past it,
     # activations overflow on the wider plotting grid even while the training loss is finite.
     return all(
-        np.abs(la.w).max(initial=0.0) < WEIGHT_LIMIT and np.abs(la.b).max(initial=0.0) < WEIGHT_LIMIT
+        np.abs(la.w).max(initial=0.0) < WEIGHT_LIMIT
+        and np.abs(la.b).max(initial=0.0) < WEIGHT_LIMIT
         for la in layers
     )
