@@ -18,25 +18,28 @@ import numpy as np
 Array = np.ndarray
 
 
-def _sigmoid(z: Array) -> Array:
-    # Written with exp(-|z|) so that large |z| neither overflows nor loses the small tail.
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+def sigmoid(z: Array) -> Array:
+    # The same function as 1 / (1 + exp(-z)), but tanh never overflows, whatever z is.
+    return 0.5 + 0.5 * np.tanh(0.5 * z)
 
 
 @dataclass(frozen=True)
 class Activation:
-    """An activation function and its derivative, both taking the pre-activation z."""
+    """An activation a = f(z) and its derivative da/dz.
+
+    ``df`` takes both z and a = f(z): most derivatives are cheapest written with the output
+    already computed in the forward pass (tanh' = 1 - a², sigmoid' = a(1 - a)).
+    """
 
     f: Callable[[Array], Array]
-    df: Callable[[Array], Array]
+    df: Callable[[Array, Array], Array]
 
 
 ACTIVATIONS: dict[str, Activation] = {
-    "tanh": Activation(np.tanh, lambda z: 1.0 - np.tanh(z) ** 2),
-    "relu": Activation(lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(z.dtype)),
-    "sigmoid": Activation(_sigmoid, lambda z: _sigmoid(z) * (1.0 - _sigmoid(z))),
-    "linear": Activation(lambda z: z, np.ones_like),
+    "tanh": Activation(np.tanh, lambda z, a: 1.0 - a * a),
+    "relu": Activation(lambda z: np.maximum(z, 0.0), lambda z, a: (z > 0).astype(z.dtype)),
+    "sigmoid": Activation(sigmoid, lambda z, a: a * (1.0 - a)),
+    "linear": Activation(lambda z: z, lambda z, a: np.ones_like(z)),
 }
 
 
@@ -93,7 +96,7 @@ def forward(layers: list[Layer], x: Array, activation: str) -> ForwardPass:
     for i, layer in enumerate(layers):
         z = activations[-1] @ layer.w + layer.b
         zs.append(z)
-        activations.append(_sigmoid(z) if i == len(layers) - 1 else hidden(z))
+        activations.append(sigmoid(z) if i == len(layers) - 1 else hidden(z))
     return ForwardPass(zs, activations)
 
 
@@ -119,7 +122,7 @@ def backward(layers: list[Layer], fwd: ForwardPass, y: Array, activation: str) -
     for i in range(len(layers) - 1, -1, -1):
         grads.append(Layer(fwd.activations[i].T @ delta, delta.sum(axis=0)))
         if i > 0:
-            delta = (delta @ layers[i].w.T) * d_hidden(fwd.zs[i - 1])
+            delta = (delta @ layers[i].w.T) * d_hidden(fwd.zs[i - 1], fwd.activations[i])
     return grads[::-1]
 
 
