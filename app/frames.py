@@ -1,9 +1,10 @@
 """What the browser draws: one frame of a training run, as plain JSON-ready data.
 
-A frame is built from one forward pass over everything that needs drawing at once: the data
-points, the cells of the decision-boundary grid, and points along the lines of a grid on the
-input plane. Reading that pass layer by layer gives each layer's picture of the data, and of
-how the plane has been bent to get there.
+Everything a frame shows of the layers comes from one forward pass over three sets of input
+points at once: the data, points along a grid of lines on the input plane, and points along
+the decision boundary (where the output is 0.5). Reading that pass layer by layer gives each
+layer's picture of the data, of how the plane has been bent to get there, and of where the
+boundary lies in that layer's space.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from typing import Any
 import numpy as np
 
 from app.datasets import DATASETS
-from app.model import ACTIVATIONS, accuracy, bce_loss, forward
+from app.geometry import contour_segments, grid_lines, pca_basis, readout_basis
+from app.model import ACTIVATIONS, ForwardPass, accuracy, bce_loss, forward, sigmoid
 from app.training import TrainingState
 
 Array = np.ndarray
@@ -37,42 +39,42 @@ def build_frame(
     low, high = DATASETS[state.config.dataset].extent
     axis = np.linspace(low, high, BOUNDARY_RESOLUTION)
     cells = np.stack(np.meshgrid(axis, axis), axis=-1).reshape(-1, 2)
-    lines = _grid_lines(low, high)
-    n_points, n_cells = len(state.x), len(cells)
+    p_cells = _forward(state, cells).probability.reshape(len(axis), len(axis))
+    boundary_ends = contour_segments(p_cells, axis, axis, 0.5).reshape(-1, 2)
 
-    with np.errstate(over="ignore", invalid="ignore"):
-        fwd = forward(state.layers, np.vstack([state.x, cells, lines]), state.config.activation)
-    # Weights are bounded, but a deep linear or ReLU net can still overflow far from the data.
-    fwd.zs = [_finite(z) for z in fwd.zs]
-    fwd.activations = [_finite(a) for a in fwd.activations]
-    points = slice(0, n_points)
-    line_part = slice(n_points + n_cells, None)
-    p_cells = fwd.probability[n_points : n_points + n_cells]
+    inputs = [state.x, grid_lines(low, high, GRID_LINES, GRID_LINE_SAMPLES), boundary_ends]
+    fwd = _forward(state, np.vstack(inputs))
+    cuts = np.cumsum([0] + [len(part) for part in inputs])
+    parts = {name: slice(cuts[i], cuts[i + 1]) for i, name in enumerate(["points", "grid", "ends"])}
 
-    new_bases: dict[int, Array] = {}
-    layers = []
+    layers, new_bases = [], {}
     for index in range(len(fwd.activations)):
-        view, basis = _layer_view(state, fwd, index, points, line_part, bases.get(index))
+        view, basis = _layer_view(state, fwd, index, parts, bases.get(index))
         layers.append(view)
         if basis is not None:
             new_bases[index] = basis
 
     frame = {
         "step": state.step,
-        "metrics": _metrics(state, fwd.logit[points]),
+        "metrics": _metrics(state, fwd.logit[parts["points"]]),
         "data": {
             "labels": state.y.astype(int).tolist(),
             "is_test": state.is_test.tolist(),
             "class_names": ["A", "B"],
         },
-        "boundary": {
-            "x": _round(axis),
-            "y": _round(axis),
-            "p": _round(p_cells.reshape(BOUNDARY_RESOLUTION, BOUNDARY_RESOLUTION), 3),
-        },
+        "boundary": {"x": _round(axis), "y": _round(axis), "p": _round(p_cells, 3)},
         "layers": layers,
     }
     return frame, new_bases
+
+
+def _forward(state: TrainingState, x: Array) -> ForwardPass:
+    with np.errstate(over="ignore", invalid="ignore"):
+        fwd = forward(state.layers, x, state.config.activation)
+    # Weights are bounded, but a deep linear or ReLU net can still overflow far from the data.
+    fwd.zs = [_finite(z) for z in fwd.zs]
+    fwd.activations = [_finite(a) for a in fwd.activations]
+    return fwd
 
 
 def _metrics(state: TrainingState, logit: Array) -> dict[str, float | None]:
@@ -80,8 +82,7 @@ def _metrics(state: TrainingState, logit: Array) -> dict[str, float | None]:
         if not mask.any():
             return None, None
         loss = bce_loss(logit[mask], state.y[mask])
-        p = 1.0 / (1.0 + np.exp(-np.clip(logit[mask], -500, 500)))
-        return (loss if np.isfinite(loss) else None), accuracy(p, state.y[mask])
+        return (loss if np.isfinite(loss) else None), accuracy(sigmoid(logit[mask]), state.y[mask])
 
     train_loss, train_accuracy = loss_and_accuracy(~state.is_test)
     test_loss, test_accuracy = loss_and_accuracy(state.is_test)
@@ -93,113 +94,117 @@ def _metrics(state: TrainingState, logit: Array) -> dict[str, float | None]:
     }
 
 
-def _grid_lines(low: float, high: float) -> Array:
-    """Points along the lines x1 = c (first half) and x2 = c (second half)."""
-    levels = np.linspace(low, high, GRID_LINES)
-    along = np.linspace(low, high, GRID_LINE_SAMPLES)
-    c, t = np.meshgrid(levels, along, indexing="ij")
-    vertical = np.stack([c, t], axis=-1).reshape(-1, 2)
-    horizontal = np.stack([t, c], axis=-1).reshape(-1, 2)
-    return np.vstack([vertical, horizontal])
-
-
 def _layer_view(
     state: TrainingState,
-    fwd: Any,
+    fwd: ForwardPass,
     index: int,
-    points: slice,
-    lines: slice,
+    parts: dict[str, slice],
     previous_basis: Array | None,
 ) -> tuple[dict[str, Any], Array | None]:
-    n_layers = len(fwd.activations) - 1
-    kind = "input" if index == 0 else "output" if index == n_layers else "hidden"
-    activation = (
-        None if kind == "input" else "sigmoid" if kind == "output" else (state.config.activation)
-    )
+    """One layer's panel: where its neurons put the data, the grid and the boundary."""
+    last = len(fwd.activations) - 1
+    kind = "input" if index == 0 else "output" if index == last else "hidden"
+    activation = {"input": None, "output": "sigmoid"}.get(kind, state.config.activation)
     values = fwd.activations[index]
     units = values.shape[1]
-    name = {"input": "Input", "output": "Output"}.get(kind, f"Hidden layer {index}")
     view: dict[str, Any] = {
         "index": index,
-        "name": name,
+        "name": {"input": "Input", "output": "Output"}.get(kind, f"Hidden layer {index}"),
         "kind": kind,
         "units": units,
         "activation": activation,
         "grid": None,
+        "boundary": None,
+        "separator": None,
         "curve": None,
+        "threshold": None,
     }
-    basis = None
     if units == 1:
         z = fwd.zs[index - 1][:, 0]
-        view.update(_curve_view(z[points], values[points, 0], activation))
-    elif units == 2:
-        view.update(
-            view="plane",
-            axes=["x1", "x2"] if kind == "input" else ["neuron 1", "neuron 2"],
-            note=_plane_note(kind, activation),
-            points=_xy(values[points]),
-            grid=_grid_xy(values[lines]),
-        )
-    else:
-        basis, explained = _pca_basis(values[points], previous_basis)
-        centre = values[points].mean(axis=0)
-        view.update(
-            view="pca",
-            axes=[f"component {i + 1} ({explained[i]:.0%} of spread)" for i in range(2)],
-            note=(
-                f"{units} neurons, seen along the two directions in which the points "
-                "spread the most (principal components)."
-            ),
-            points=_xy((values[points] - centre) @ basis.T),
-            grid=_grid_xy((values[lines] - centre) @ basis.T),
-        )
-    return view, basis
+        view.update(_curve_view(z, values[:, 0], activation, parts))
+        return view, None
+
+    reads_out = index == last - 1 and kind == "hidden"
+    out = state.layers[-1]
+    basis, share = np.eye(2), None
+    centre = np.zeros(units)
+    if units > 2:
+        make_basis = readout_basis if reads_out else pca_basis
+        extra = (out.w[:, 0],) if reads_out else ()
+        basis, share = make_basis(values[parts["points"]], *extra, previous_basis)
+        centre = values[parts["points"]].mean(axis=0)
+
+    def project(rows: Array) -> Array:
+        return (rows - centre) @ basis.T
+
+    view.update(
+        _describe_plane(kind, activation, units, share, reads_out),
+        points=_xy(project(values[parts["points"]])),
+        grid=_grid_xy(project(values[parts["grid"]])),
+        boundary=_with_gaps(project(values[parts["ends"]]), pieces=-1, per_piece=2),
+    )
+    if reads_out:
+        # The output is sigmoid(w·a + b), 0.5 exactly where w·a + b = 0. In this view's
+        # coordinates u (a = centre + u·basis) that is (basis w)·u + w·centre + b = 0.
+        w, b = out.w[:, 0], float(out.b[0])
+        view["separator"] = {"w": _round(basis @ w), "b": round(float(w @ centre) + b, 6)}
+    return view, (basis if units > 2 else None)
 
 
-def _plane_note(kind: str, activation: str | None) -> str:
+def _describe_plane(
+    kind: str, activation: str | None, units: int, share: Array | None, reads_out: bool
+) -> dict[str, Any]:
     if kind == "input":
-        return "The data as given: each point at its (x1, x2)."
-    return f"The two neurons' {activation} outputs, used directly as coordinates."
-
-
-def _curve_view(z: Array, a: Array, activation: str) -> dict[str, Any]:
-    """A one-neuron layer drawn as its activation curve, with each point placed on it."""
-    z_low, z_high = float(np.min(z)), float(np.max(z))
-    pad = max(1.0, 0.1 * (z_high - z_low))
-    z_low, z_high = max(z_low - pad, -COORDINATE_LIMIT), min(z_high + pad, COORDINATE_LIMIT)
-    zs = np.linspace(z_low, z_high, CURVE_SAMPLES)
-    curve = ACTIVATIONS[activation].f(zs)
-    is_output = activation == "sigmoid"
+        return {
+            "view": "plane",
+            "axes": ["x1", "x2"],
+            "note": "The data as given: each point at its (x1, x2).",
+        }
+    if share is None:
+        return {
+            "view": "plane",
+            "axes": ["neuron 1", "neuron 2"],
+            "note": f"The two neurons' {activation} outputs, used directly as coordinates.",
+        }
+    if reads_out:
+        return {
+            "view": "readout",
+            "axes": [
+                f"what the output unit reads ({share[0]:.0%} of spread)",
+                f"main other direction ({share[1]:.0%})",
+            ],
+            "note": (
+                f"{units} neurons. Across: the one direction the output unit looks along, so its "
+                "straight decision line is vertical here. Up: the widest remaining spread."
+            ),
+        }
     return {
-        "view": "curve",
-        "axes": ["z (weighted sum)", f"{activation}(z)" + (" = P(B)" if is_output else "")],
+        "view": "pca",
+        "axes": [f"component {i + 1} ({share[i]:.0%} of spread)" for i in range(2)],
         "note": (
-            "One neuron: its weighted sum z across, its output up. "
-            + ("Points above 0.5 are predicted B." if is_output else "")
-        ).strip(),
-        "points": _xy(np.column_stack([z, a])),
-        "curve": _xy(np.column_stack([zs, curve])),
+            f"{units} neurons, seen along the two directions in which the points spread the "
+            "most (principal components)."
+        ),
     }
 
 
-def _pca_basis(values: Array, previous: Array | None) -> tuple[Array, Array]:
-    """The top two principal axes (rows) and the share of spread along each.
-
-    Matched to the previous frame's axes: swapped back if the two traded places, and each
-    sign chosen to point the same way as before.
-    """
-    centred = values - values.mean(axis=0)
-    _, s, vt = np.linalg.svd(centred, full_matrices=False)
-    variance = s**2
-    share = variance[:2] / variance.sum() if variance.sum() > 0 else np.zeros(2)
-    basis = vt[:2].copy()
-    if previous is not None and previous.shape == basis.shape:
-        overlap = np.abs(previous @ basis.T)
-        if overlap[0, 1] + overlap[1, 0] > overlap[0, 0] + overlap[1, 1]:
-            basis, share = basis[::-1].copy(), share[::-1].copy()
-        signs = np.sign(np.sum(previous * basis, axis=1))
-        basis *= np.where(signs == 0, 1.0, signs)[:, None]
-    return basis, share
+def _curve_view(z: Array, a: Array, activation: str, parts: dict[str, slice]) -> dict[str, Any]:
+    """A one-neuron layer drawn as its activation curve, with each point placed on it."""
+    points = z[parts["points"]]
+    z_low, z_high = float(np.min(points)), float(np.max(points))
+    pad = max(1.0, 0.1 * (z_high - z_low))
+    zs = np.linspace(z_low - pad, z_high + pad, CURVE_SAMPLES)
+    is_output = activation == "sigmoid" and parts["ends"].stop == len(z)
+    ends = z[parts["ends"]]
+    return {
+        "view": "curve",
+        "axes": ["z (weighted sum)", f"{activation}(z)"],
+        "note": "One neuron: its weighted sum z across, its output up.",
+        "points": _xy(np.column_stack([points, a[parts["points"]]])),
+        "curve": _xy(np.column_stack([zs, ACTIVATIONS[activation].f(zs)])),
+        # Every boundary point has the same z here: one number decides the class.
+        "threshold": round(float(np.median(ends)), 6) if len(ends) and not is_output else None,
+    }
 
 
 def _xy(values: Array) -> dict[str, list[float]]:
@@ -207,17 +212,18 @@ def _xy(values: Array) -> dict[str, list[float]]:
 
 
 def _grid_xy(values: Array) -> dict[str, dict[str, list[float | None]]]:
-    """Split the line points into the two families, with None between lines (Plotly gaps)."""
+    """The two families of grid lines, each as one Plotly trace with gaps between lines."""
     half = len(values) // 2
     return {
-        "vertical": _with_gaps(values[:half]),
-        "horizontal": _with_gaps(values[half:]),
+        "vertical": _with_gaps(values[:half], GRID_LINES, GRID_LINE_SAMPLES),
+        "horizontal": _with_gaps(values[half:], GRID_LINES, GRID_LINE_SAMPLES),
     }
 
 
-def _with_gaps(values: Array) -> dict[str, list[float | None]]:
-    shaped = np.round(_finite(values), 4).reshape(GRID_LINES, GRID_LINE_SAMPLES, 2)
-    gap = np.full((GRID_LINES, 1, 2), np.nan)
+def _with_gaps(values: Array, pieces: int, per_piece: int) -> dict[str, list[float | None]]:
+    """Consecutive runs of per_piece points as separate lines: None between runs."""
+    shaped = np.round(_finite(values), 4).reshape(pieces, per_piece, 2)
+    gap = np.full((len(shaped), 1, 2), np.nan)
     flat = np.concatenate([shaped, gap], axis=1).reshape(-1, 2)
     return {
         "x": [None if v != v else v for v in flat[:, 0].tolist()],

@@ -1,0 +1,87 @@
+"""Plane geometry the frames need: a grid of lines, a contour, a stable 2D projection."""
+
+from __future__ import annotations
+
+import numpy as np
+
+Array = np.ndarray
+
+
+def grid_lines(low: float, high: float, n_lines: int, samples: int) -> Array:
+    """Points along the lines x1 = c, then along the lines x2 = c: shape (2 n_lines samples, 2)."""
+    levels = np.linspace(low, high, n_lines)
+    along = np.linspace(low, high, samples)
+    c, t = np.meshgrid(levels, along, indexing="ij")
+    vertical = np.stack([c, t], axis=-1).reshape(-1, 2)
+    horizontal = np.stack([t, c], axis=-1).reshape(-1, 2)
+    return np.vstack([vertical, horizontal])
+
+
+def contour_segments(values: Array, xs: Array, ys: Array, level: float) -> Array:
+    """Line segments tracing where a grid of values crosses ``level`` (marching squares).
+
+    ``values[i, j]`` is the value at (xs[j], ys[i]). Returns shape (m, 2, 2): m segments, each
+    with two (x, y) ends. Where a cell's four edges are all crossed (a saddle) it gets two
+    segments; which pairing is picked does not matter at the grid's resolution.
+    """
+    gx, gy = np.meshgrid(xs, ys)
+    v = values - level
+    # The corners of every cell, going round it: (i, j), (i, j+1), (i+1, j+1), (i+1, j).
+    cells = [np.s_[:-1, :-1], np.s_[:-1, 1:], np.s_[1:, 1:], np.s_[1:, :-1]]
+    ends, crossed = [], []
+    for k in range(4):  # the edge from corner k to corner k + 1
+        a, b = cells[k], cells[(k + 1) % 4]
+        va, vb = v[a], v[b]
+        t = np.divide(va, va - vb, out=np.full_like(va, 0.5), where=va != vb)
+        ends.append(np.stack([gx[a] + t * (gx[b] - gx[a]), gy[a] + t * (gy[b] - gy[a])], -1))
+        crossed.append((va > 0) != (vb > 0))
+    ends = np.stack(ends, axis=2).reshape(-1, 4, 2)
+    crossed = np.stack(crossed, axis=2).reshape(-1, 4)
+    count = crossed.sum(axis=1)
+    two = count == 2
+    first_two = np.argsort(~crossed[two], axis=1, kind="stable")[:, :2]
+    segments = [np.take_along_axis(ends[two], first_two[:, :, None], axis=1)]
+    four = count == 4
+    segments += [ends[four][:, [0, 1]], ends[four][:, [2, 3]]]
+    return np.concatenate(segments)
+
+
+def pca_basis(values: Array, previous: Array | None) -> tuple[Array, Array]:
+    """The top two principal axes of ``values`` (as rows) and the share of spread along each.
+
+    Matched to ``previous`` (last frame's axes) when given: put back in the same order if the
+    two traded places, and each sign chosen to point the way it did, so that a representation
+    that changes a little also moves a little on screen.
+    """
+    centred = values - values.mean(axis=0)
+    _, s, vt = np.linalg.svd(centred, full_matrices=False)
+    variance = s**2
+    share = variance[:2] / variance.sum() if variance.sum() > 0 else np.zeros(2)
+    basis = vt[:2].copy()
+    if previous is not None and previous.shape == basis.shape:
+        overlap = np.abs(previous @ basis.T)
+        if overlap[0, 1] + overlap[1, 0] > overlap[0, 0] + overlap[1, 1]:
+            basis, share = basis[::-1].copy(), share[::-1].copy()
+        signs = np.sign(np.sum(previous * basis, axis=1))
+        basis *= np.where(signs == 0, 1.0, signs)[:, None]
+    return basis, share
+
+
+def readout_basis(values: Array, w: Array, previous: Array | None) -> tuple[Array, Array]:
+    """Two axes for a layer read by a single output unit with weights ``w``.
+
+    The first axis is w itself, the only direction the output unit sees, so the unit's
+    separating hyperplane shows as a straight line across this axis. The second is the main
+    direction of spread of what is left, sign-matched to ``previous``. Returns the axes (rows)
+    and the share of the points' spread along each.
+    """
+    norm = np.linalg.norm(w)
+    along = w / norm if norm > 0 else np.eye(len(w))[0]
+    centred = values - values.mean(axis=0)
+    rest = centred - np.outer(centred @ along, along)
+    basis = np.vstack([along, pca_basis(rest, None)[0][0]])
+    if previous is not None and previous.shape == basis.shape and previous[1] @ basis[1] < 0:
+        basis[1] = -basis[1]
+    total = np.sum(centred**2)
+    share = np.sum((centred @ basis.T) ** 2, axis=0) / total if total > 0 else np.zeros(2)
+    return basis, share
