@@ -169,10 +169,7 @@ def _describe_plane(
     if reads_out:
         return {
             "view": "readout",
-            "axes": [
-                f"what the output unit reads ({share[0]:.0%} of spread)",
-                f"main other direction ({share[1]:.0%})",
-            ],
+            "axes": [f"output unit's direction ({share[0]:.0%})", f"other direction ({share[1]:.0%})"],
             "note": (
                 f"{units} neurons. Across: the one direction the output unit looks along, so its "
                 "straight decision line is vertical here. Up: the widest remaining spread."
@@ -180,10 +177,10 @@ def _describe_plane(
         }
     return {
         "view": "pca",
-        "axes": [f"component {i + 1} ({share[i]:.0%} of spread)" for i in range(2)],
+        "axes": [f"principal component {i + 1} ({share[i]:.0%})" for i in range(2)],
         "note": (
             f"{units} neurons, seen along the two directions in which the points spread the "
-            "most (principal components)."
+            "most (principal components; % = share of the spread shown)."
         ),
     }
 

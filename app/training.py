@@ -30,10 +30,10 @@ class TrainingConfig:
     test_fraction: float = 0.3
     hidden_layers: tuple[int, ...] = (8, 8)
     activation: str = "tanh"
-    learning_rate: float = 0.1
+    learning_rate: float = 0.03
     batch_size: int | None = None  # None trains on every training point at each step
     seed: int = 1
-    steps_per_frame: int = 10
+    steps_per_frame: int = 5
 
     @property
     def sizes(self) -> list[int]:

@@ -1,0 +1,70 @@
+// Talks to the server. One SessionClient per tab; it recreates its session (same settings)
+// if the server no longer knows it, e.g. after a restart or an idle expiry.
+
+export class ApiError extends Error {}
+
+async function request(method, url, body) {
+  const options = { method, headers: {} };
+  if (body !== undefined) {
+    options.headers["Content-Type"] = "application/json";
+    options.body = JSON.stringify(body);
+  }
+  const response = await fetch(url, options);
+  if (response.status === 204) return { status: 204, body: null };
+  const payload = await response.json().catch(() => null);
+  if (!response.ok) {
+    const error = new ApiError(describe(payload, response.status));
+    error.status = response.status;
+    throw error;
+  }
+  return { status: response.status, body: payload };
+}
+
+function describe(payload, status) {
+  const detail = payload && payload.detail;
+  if (Array.isArray(detail)) return detail.map((d) => d.message || d.msg).join("; ");
+  if (typeof detail === "string") return detail;
+  return `The server answered ${status}.`;
+}
+
+export class SessionClient {
+  constructor() {
+    this.id = null;
+    this.config = null;
+  }
+
+  async create(config) {
+    const { body } = await request("POST", "/api/sessions", config);
+    this.id = body.session_id;
+    this.config = body.config;
+    return body.frame;
+  }
+
+  async setConfig(config) {
+    const { body } = await this.call("PUT", "config", config);
+    this.config = body.config;
+    return body.frame;
+  }
+
+  async step(steps) { return (await this.call("POST", "step", { steps })).body; }
+  async train() { return (await this.call("POST", "train")).body.training; }
+  async pause() { await this.call("POST", "pause"); }
+  async reset() { return (await this.call("POST", "reset")).body; }
+
+  // The latest frame, or null if it is still the given revision.
+  async frame(since) {
+    const query = since === undefined || since === null ? "" : `?since=${since}`;
+    return (await this.call("GET", `frame${query}`)).body;
+  }
+
+  async call(method, action, body) {
+    const url = () => `/api/sessions/${encodeURIComponent(this.id)}/${action}`;
+    try {
+      return await request(method, url(), body);
+    } catch (error) {
+      if (error.status !== 404) throw error;
+      await this.create(this.config);  // the server forgot us: start over, same settings
+      return await request(method, url(), body);
+    }
+  }
+}

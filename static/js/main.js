@@ -1,0 +1,109 @@
+// Wires the page together: settings -> session on the server -> frames -> plots.
+
+import { SessionClient } from "./api.js";
+import { Player } from "./player.js";
+import { Plots } from "./plots.js";
+import { Settings } from "./settings.js";
+
+const $ = (id) => document.getElementById(id);
+
+const client = new SessionClient();
+const plots = new Plots();
+const player = new Player(client, showFrame, stopped);
+let settings;
+
+function format(value, digits = 3) {
+  return value === null || value === undefined ? "–" : value.toFixed(digits);
+}
+
+function percent(value) {
+  return value === null || value === undefined ? "–" : `${Math.round(value * 100)}%`;
+}
+
+function say(text) {
+  $("message").textContent = text ?? "";
+}
+
+async function showFrame(frame) {
+  $("step-count").textContent = String(frame.step);
+  $("train-loss").textContent = format(frame.metrics.train_loss);
+  $("test-loss").textContent = format(frame.metrics.test_loss);
+  $("train-accuracy").textContent = percent(frame.metrics.train_accuracy);
+  $("test-accuracy").textContent = percent(frame.metrics.test_accuracy);
+  if (frame.message) say(frame.message);
+  await plots.draw(frame);
+}
+
+function showPlaying(playing) {
+  const button = $("train-button");
+  button.textContent = playing ? "Pause" : "Train";
+  button.setAttribute("aria-pressed", String(playing));
+}
+
+function stopped(frame, error) {
+  showPlaying(false);
+  if (error) say(error.message);
+  else if (frame && frame.message) say(frame.message);
+}
+
+// Run an action with errors shown on the page rather than lost in the console.
+async function guarded(action) {
+  try {
+    await action();
+  } catch (error) {
+    say(error.message);
+  }
+}
+
+async function applyConfig(config) {
+  player.halt();
+  showPlaying(false);
+  say("");
+  try {
+    const frame = await client.setConfig(config);
+    settings.replace(client.config);
+    plots.clear();
+    await showFrame(frame);
+  } catch (error) {
+    settings.replace(client.config);  // the server kept the previous settings
+    say(error.message);
+  }
+}
+
+async function toggleTraining() {
+  if (player.playing) {
+    await player.pause();
+    showPlaying(false);
+    return;
+  }
+  say("");
+  showPlaying(true);
+  await player.play();
+}
+
+async function step() {
+  player.halt();
+  showPlaying(false);
+  await showFrame(await client.step(1));
+}
+
+async function reset() {
+  player.halt();
+  showPlaying(false);
+  say("");
+  plots.clear();
+  await showFrame(await client.reset());
+}
+
+async function start() {
+  const options = await (await fetch("/api/options")).json();
+  settings = new Settings(options, (config) => guarded(() => applyConfig(config)));
+  const frame = await client.create(settings.config);
+  await showFrame(frame);
+  $("train-button").addEventListener("click", () => guarded(toggleTraining));
+  $("step-button").addEventListener("click", () => guarded(step));
+  $("reset-button").addEventListener("click", () => guarded(reset));
+  document.body.dataset.ready = "true";
+}
+
+guarded(start);

@@ -1,0 +1,28 @@
+// Axis ranges that stay put while the data moves a little, so panels do not jitter: a range
+// grows when the data leaves it and shrinks only when the data fills less than half of it.
+
+const PAD = 0.08;
+
+export class StableRange {
+  constructor() { this.range = null; }
+
+  reset() { this.range = null; }
+
+  fit(values) {
+    let low = Infinity;
+    let high = -Infinity;
+    for (const v of values) {
+      if (v === null) continue;
+      if (v < low) low = v;
+      if (v > high) high = v;
+    }
+    if (!Number.isFinite(low)) return this.range ?? [-1, 1];
+    const span = Math.max(high - low, 1e-3);
+    const target = [low - PAD * span, high + PAD * span];
+    const r = this.range;
+    if (!r) this.range = target;
+    else if (low < r[0] || high > r[1]) this.range = [Math.min(r[0], target[0]), Math.max(r[1], target[1])];
+    else if (span < 0.5 * (r[1] - r[0])) this.range = target;
+    return this.range;
+  }
+}

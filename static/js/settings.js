@@ -1,0 +1,142 @@
+// The settings form: fills the controls from the server's options and turns them into a
+// config. Changes are reported through one callback with the whole new config.
+
+const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
+const BATCH_SIZES = [1, 5, 10, 20, 50, 100];
+const STEPS_PER_FRAME = [1, 2, 5, 10, 20, 50, 100, 200];
+
+const $ = (id) => document.getElementById(id);
+
+function fillSelect(select, choices) {
+  select.replaceChildren(...choices.map(({ value, label }) => {
+    const option = document.createElement("option");
+    option.value = String(value);
+    option.textContent = label;
+    return option;
+  }));
+}
+
+function withValue(list, value) {
+  // Keep a value the list lacks (e.g. typed into the API) selectable.
+  return value === null || list.includes(value) ? list : [...list, value].sort((a, b) => a - b);
+}
+
+export class Settings {
+  constructor(options, onChange) {
+    this.limits = options.limits;
+    this.config = structuredClone(options.defaults);
+    this.onChange = onChange;
+    fillSelect($("dataset"), options.choices.dataset);
+    fillSelect($("activation"), options.choices.activation);
+    for (const name of ["n_points", "noise", "test_fraction"]) {
+      $(name).min = this.limits[name].min;
+      $(name).max = this.limits[name].max;
+    }
+    $("seed").min = this.limits.seed.min;
+    $("seed").max = this.limits.seed.max;
+    this.bind();
+    this.show();
+  }
+
+  bind() {
+    for (const name of ["dataset", "activation"]) {
+      $(name).addEventListener("change", () => this.set({ [name]: $(name).value }));
+    }
+    for (const name of ["learning_rate", "steps_per_frame"]) {
+      $(name).addEventListener("change", () => this.set({ [name]: Number($(name).value) }));
+    }
+    $("batch_size").addEventListener("change", () => {
+      const value = $("batch_size").value;
+      this.set({ batch_size: value === "full" ? null : Number(value) });
+    });
+    for (const name of ["n_points", "noise", "test_fraction"]) {
+      $(name).addEventListener("input", () => { $(`${name}-value`).textContent = this.format(name, Number($(name).value)); });
+      $(name).addEventListener("change", () => this.set({ [name]: Number($(name).value) }));
+    }
+    $("seed").addEventListener("change", () => {
+      const seed = Math.trunc(Number($("seed").value));
+      if (Number.isFinite(seed)) this.set({ seed: Math.min(Math.max(seed, this.limits.seed.min), this.limits.seed.max) });
+    });
+    $("new-seed").addEventListener("click", () => this.set({ seed: Math.floor(Math.random() * 100000) }));
+    $("add-layer").addEventListener("click", () => this.resizeNetwork(+1));
+    $("remove-layer").addEventListener("click", () => this.resizeNetwork(-1));
+  }
+
+  set(changes) {
+    Object.assign(this.config, changes);
+    this.show();
+    this.onChange(structuredClone(this.config));
+  }
+
+  // Replace the whole config (e.g. the server's normalised copy) without reporting a change.
+  replace(config) {
+    this.config = structuredClone(config);
+    this.show();
+  }
+
+  resizeNetwork(delta) {
+    const layers = [...this.config.hidden_layers];
+    const { max } = this.limits.hidden_layers;
+    if (delta > 0 && layers.length < max) layers.push(layers.at(-1) ?? 4);
+    if (delta < 0 && layers.length > 0) layers.pop();
+    this.set({ hidden_layers: layers });
+  }
+
+  resizeLayer(index, delta) {
+    const layers = [...this.config.hidden_layers];
+    const { min, max } = this.limits.neurons;
+    layers[index] = Math.min(Math.max(layers[index] + delta, min), max);
+    this.set({ hidden_layers: layers });
+  }
+
+  format(name, value) {
+    return name === "n_points" ? String(value) : name === "test_fraction" ? `${Math.round(value * 100)}%` : value.toFixed(2);
+  }
+
+  show() {
+    const c = this.config;
+    $("dataset").value = c.dataset;
+    $("activation").value = c.activation;
+    for (const name of ["n_points", "noise", "test_fraction"]) {
+      $(name).value = c[name];
+      $(`${name}-value`).textContent = this.format(name, c[name]);
+    }
+    const exact = c.dataset === "class-ab";
+    for (const name of ["n_points", "noise", "test_fraction"]) $(name).disabled = exact;
+    $("seed").value = c.seed;
+    fillSelect($("learning_rate"), withValue(LEARNING_RATES, c.learning_rate).map((v) => ({ value: v, label: String(v) })));
+    $("learning_rate").value = String(c.learning_rate);
+    const batches = withValue(BATCH_SIZES, c.batch_size).map((v) => ({ value: v, label: String(v) }));
+    fillSelect($("batch_size"), [{ value: "full", label: "full batch" }, ...batches]);
+    $("batch_size").value = c.batch_size === null ? "full" : String(c.batch_size);
+    fillSelect($("steps_per_frame"), withValue(STEPS_PER_FRAME, c.steps_per_frame).map((v) => ({ value: v, label: String(v) })));
+    $("steps_per_frame").value = String(c.steps_per_frame);
+    this.showNetwork();
+  }
+
+  showNetwork() {
+    const layers = this.config.hidden_layers;
+    $("layer-count").textContent = String(layers.length);
+    $("add-layer").disabled = layers.length >= this.limits.hidden_layers.max;
+    $("remove-layer").disabled = layers.length === 0;
+    $("layer-sizes").replaceChildren(...layers.map((units, index) => {
+      const item = document.createElement("li");
+      const label = document.createElement("span");
+      label.textContent = `Layer ${index + 1}: ${units} neuron${units === 1 ? "" : "s"}`;
+      const less = document.createElement("button");
+      less.type = "button";
+      less.textContent = "−";
+      less.setAttribute("aria-label", `Fewer neurons in layer ${index + 1}`);
+      less.disabled = units <= this.limits.neurons.min;
+      less.addEventListener("click", () => this.resizeLayer(index, -1));
+      const more = document.createElement("button");
+      more.type = "button";
+      more.textContent = "+";
+      more.setAttribute("aria-label", `More neurons in layer ${index + 1}`);
+      more.disabled = units >= this.limits.neurons.max;
+      more.addEventListener("click", () => this.resizeLayer(index, +1));
+      item.append(label, less, more);
+      return item;
+    }));
+  }
+}
