@@ -39,8 +39,12 @@ def build_frame(
     low, high = DATASETS[state.config.dataset].extent
     axis = np.linspace(low, high, BOUNDARY_RESOLUTION)
     cells = np.stack(np.meshgrid(axis, axis), axis=-1).reshape(-1, 2)
-    p_cells = _forward(state, cells).probability.reshape(len(axis), len(axis))
-    boundary_ends = contour_segments(p_cells, axis, axis, 0.5).reshape(-1, 2)
+    cell_pass = _forward(state, cells)
+    p_cells = cell_pass.probability.reshape(len(axis), len(axis))
+    # p = 0.5 where the logit is 0; the logit varies far more evenly across a cell than p
+    # does, so interpolating it puts the traced boundary closer to the true one.
+    logit_cells = cell_pass.logit.reshape(len(axis), len(axis))
+    boundary_ends = contour_segments(logit_cells, axis, axis, 0.0).reshape(-1, 2)
 
     inputs = [state.x, grid_lines(low, high, GRID_LINES, GRID_LINE_SAMPLES), boundary_ends]
     fwd = _forward(state, np.vstack(inputs))
@@ -169,7 +173,10 @@ def _describe_plane(
     if reads_out:
         return {
             "view": "readout",
-            "axes": [f"output unit's direction ({share[0]:.0%})", f"other direction ({share[1]:.0%})"],
+            "axes": [
+                f"output unit's direction ({share[0]:.0%})",
+                f"other direction ({share[1]:.0%})",
+            ],
             "note": (
                 f"{units} neurons. Across: the one direction the output unit looks along, so its "
                 "straight decision line is vertical here. Up: the widest remaining spread."

@@ -27,7 +27,7 @@ def create_app(store: SessionStore | None = None, trainer_period: float = 0.05) 
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.sessions = store or SessionStore()
+        app.state.sessions = store if store is not None else SessionStore()
         trainer = asyncio.create_task(run_trainer(app.state.sessions, trainer_period))
         yield
         trainer.cancel()

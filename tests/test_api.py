@@ -1,0 +1,259 @@
+"""The HTTP API through TestClient: lifecycle, validation, divergence, background training."""
+
+import json
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.main import create_app
+from app.sessions import SessionStore
+
+
+@pytest.fixture
+def client():
+    with TestClient(create_app(trainer_period=0.01)) as client:
+        yield client
+
+
+def new_session(client, **config):
+    r = client.post("/api/sessions", json=config)
+    assert r.status_code == 201, r.text
+    return r.json()["session_id"]
+
+
+def wait_for(predicate, timeout=10.0):
+    """Poll until predicate() is truthy; bounded, so a broken server fails instead of hanging."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise AssertionError("condition not met in time")
+
+
+def test_full_session_lifecycle(client):
+    r = client.post("/api/sessions", json={"dataset": "xor", "hidden_layers": [4]})
+    body = r.json()
+    sid = body["session_id"]
+    assert len(sid) >= 22  # 16 random bytes, URL-safe base64
+    assert body["config"]["dataset"] == "xor" and body["config"]["hidden_layers"] == [4]
+    assert body["frame"]["step"] == 0 and len(body["frame"]["layers"]) == 3
+
+    assert client.get(f"/api/sessions/{sid}").json() == {
+        "session_id": sid,
+        "config": body["config"],
+        "step": 0,
+        "training": False,
+    }
+    frame = client.post(f"/api/sessions/{sid}/step", json={"steps": 5}).json()
+    assert frame["step"] == 5 and frame["training"] is False
+
+    assert client.post(f"/api/sessions/{sid}/train").json() == {"training": True}
+    steps = [wait_for(lambda: client.get(f"/api/sessions/{sid}/frame").json()["step"] > 5)]
+    steps.append(client.get(f"/api/sessions/{sid}/frame").json()["step"])
+    wait_for(lambda: client.get(f"/api/sessions/{sid}/frame").json()["step"] > steps[-1])
+
+    assert client.post(f"/api/sessions/{sid}/pause").json() == {"training": False}
+    paused = client.get(f"/api/sessions/{sid}/frame").json()
+    time.sleep(0.1)
+    assert client.get(f"/api/sessions/{sid}/frame").json()["step"] == paused["step"]
+
+    reset = client.post(f"/api/sessions/{sid}/reset").json()
+    assert (
+        reset["step"] == 0 and reset["layers"][0]["points"] == body["frame"]["layers"][0]["points"]
+    )
+
+    changed = client.put(f"/api/sessions/{sid}/config", json={"dataset": "circle"}).json()
+    assert changed["config"]["dataset"] == "circle" and changed["config"]["hidden_layers"] == [8, 8]
+    assert changed["frame"]["step"] == 0 and len(changed["frame"]["layers"]) == 4
+
+    assert client.delete(f"/api/sessions/{sid}").status_code == 204
+    r = client.get(f"/api/sessions/{sid}/frame")
+    assert r.status_code == 404 and r.json() == {"detail": "Session not found"}
+
+
+def test_defaults_when_no_body(client):
+    r = client.post("/api/sessions")
+    assert r.status_code == 201
+    options = client.get("/api/options").json()
+    assert r.json()["config"] == options["defaults"]
+    assert options["limits"]["learning_rate"] == {"min": 0.00001, "max": 10.0}
+
+
+def in_range(field, low, high):
+    return f"{field} must be a finite number from {low} to {high}"
+
+
+@pytest.mark.parametrize(
+    "body, field, message",
+    [
+        ({"n_points": 9}, "n_points", in_range("n_points", "10", "1000")),
+        ({"n_points": 1001}, "n_points", in_range("n_points", "10", "1000")),
+        ({"noise": -0.1}, "noise", in_range("noise", "0", "1")),
+        ({"noise": 1.5}, "noise", in_range("noise", "0", "1")),
+        ({"test_fraction": 0.95}, "test_fraction", in_range("test_fraction", "0", "0.9")),
+        ({"learning_rate": 0}, "learning_rate", in_range("learning_rate", "1e-05", "10")),
+        ({"learning_rate": 11}, "learning_rate", in_range("learning_rate", "1e-05", "10")),
+        ({"learning_rate": "fast"}, "learning_rate", in_range("learning_rate", "1e-05", "10")),
+        ({"batch_size": 0}, "batch_size", in_range("batch_size", "1", "1000")),
+        ({"batch_size": 1001}, "batch_size", in_range("batch_size", "1", "1000")),
+        ({"seed": -1}, "seed", in_range("seed", "0", "2.14748e+09")),
+        ({"steps_per_frame": 0}, "steps_per_frame", in_range("steps_per_frame", "1", "200")),
+        ({"steps_per_frame": 201}, "steps_per_frame", in_range("steps_per_frame", "1", "200")),
+        ({"hidden_layers": [8] * 7}, "hidden_layers", "hidden_layers: at most 6 hidden layers"),
+        (
+            {"hidden_layers": [4, 9]},
+            "hidden_layers.1",
+            "hidden_layers: each layer has 1 to 8 neurons",
+        ),
+        ({"hidden_layers": [0]}, "hidden_layers.0", "hidden_layers: each layer has 1 to 8 neurons"),
+        (
+            {"dataset": "mnist"},
+            "dataset",
+            "dataset must be one of: "
+            "class-ab, class-ab-noisy, xor, circle, moons, spiral, gaussian",
+        ),
+        (
+            {"activation": "gelu"},
+            "activation",
+            "activation must be one of: tanh, relu, sigmoid, linear",
+        ),
+        ({"colour": "red"}, "colour", "colour: Extra inputs are not permitted"),
+    ],
+)
+def test_bad_config_is_rejected_and_the_session_kept(client, body, field, message):
+    sid = new_session(client, dataset="moons")
+    client.post(f"/api/sessions/{sid}/step", json={"steps": 3})
+    r = client.put(f"/api/sessions/{sid}/config", json=body)
+    assert r.status_code == 422
+    assert [{k: d[k] for k in ("field", "message")} for d in r.json()["detail"]] == [
+        {"field": field, "message": message}
+    ]
+    assert client.post("/api/sessions", json=body).status_code == 422
+    summary = client.get(f"/api/sessions/{sid}").json()
+    assert summary["step"] == 3 and summary["config"]["dataset"] == "moons"
+
+
+@pytest.mark.parametrize("literal", [b"NaN", b"Infinity", b"-Infinity", b"1e999"])
+def test_non_finite_numbers_are_rejected(client, literal):
+    sid = new_session(client)
+    r = client.put(
+        f"/api/sessions/{sid}/config",
+        content=b'{"noise": ' + literal + b"}",
+        headers={"content-type": "application/json"},
+    )
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["field"] == "noise"
+
+
+@pytest.mark.parametrize("body", [{"steps": 0}, {"steps": 1001}, {"steps": 2.5}, {"steps": None}])
+def test_bad_step_count(client, body):
+    sid = new_session(client)
+    r = client.post(f"/api/sessions/{sid}/step", json=body)
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["message"] == in_range("steps", "1", "1000")
+    assert client.get(f"/api/sessions/{sid}").json()["step"] == 0
+
+
+def test_malformed_json_is_a_422(client):
+    sid = new_session(client)
+    r = client.put(
+        f"/api/sessions/{sid}/config", content=b"{", headers={"content-type": "application/json"}
+    )
+    assert r.status_code == 422
+
+
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("get", ""),
+        ("get", "/frame"),
+        ("post", "/step"),
+        ("post", "/train"),
+        ("post", "/pause"),
+        ("post", "/reset"),
+        ("put", "/config"),
+        ("delete", ""),
+    ],
+)
+def test_unknown_session_is_a_404(client, method, path):
+    kwargs = {"json": {}} if method in ("post", "put") else {}
+    r = getattr(client, method)(f"/api/sessions/not-a-session{path}", **kwargs)
+    assert r.status_code == 404 and r.json() == {"detail": "Session not found"}
+
+
+def test_unchanged_frame_is_a_204(client):
+    sid = new_session(client)
+    revision = client.get(f"/api/sessions/{sid}/frame").json()["revision"]
+    r = client.get(f"/api/sessions/{sid}/frame", params={"since": revision})
+    assert r.status_code == 204 and r.content == b""
+    client.post(f"/api/sessions/{sid}/step")
+    r = client.get(f"/api/sessions/{sid}/frame", params={"since": revision})
+    assert r.status_code == 200 and r.json()["step"] == 1
+
+
+def test_divergence_is_reported_and_reset_recovers(client):
+    sid = new_session(client)
+    diverging = {"dataset": "class-ab", "activation": "linear", "learning_rate": 10}
+    client.put(f"/api/sessions/{sid}/config", json=diverging)
+    r = client.post(f"/api/sessions/{sid}/step", json={"steps": 100})
+    frame = json.loads(r.text, parse_constant=lambda c: pytest.fail(f"{c} in JSON"))
+    assert frame["stopped_reason"] == "diverged" and frame["step"] < 100
+    assert "learning rate" in frame["message"]
+    assert client.post(f"/api/sessions/{sid}/train").json() == {"training": False}
+    reset = client.post(f"/api/sessions/{sid}/reset").json()
+    assert reset["step"] == 0 and reset["stopped_reason"] is None
+
+
+def test_training_stops_when_nobody_polls():
+    now = [0.0]
+    store = SessionStore(idle_stop=5.0, clock=lambda: now[0])
+    with TestClient(create_app(store=store, trainer_period=0.01)) as client:
+        sid = new_session(client)
+        client.post(f"/api/sessions/{sid}/train")
+        session = store.get(sid)
+        wait_for(lambda: session.state.step > 0)
+        now[0] += 6.0  # nobody has asked for six seconds
+        wait_for(lambda: not session.training)
+        frame = client.get(f"/api/sessions/{sid}/frame").json()
+        assert frame["training"] is False and frame["stopped_reason"] == "idle"
+        assert "stopped asking" in frame["message"]
+
+
+def test_idle_sessions_expire_and_the_number_is_capped():
+    now = [0.0]
+    store = SessionStore(max_sessions=3, ttl=60.0, clock=lambda: now[0])
+    with TestClient(create_app(store=store, trainer_period=0.01)) as client:
+        first = new_session(client)
+        now[0] += 1
+        others = [new_session(client) for _ in range(3)]
+        assert client.get(f"/api/sessions/{first}").status_code == 404  # evicted, oldest
+        now[0] += 61
+        wait_for(lambda: len(store) == 0)
+        assert client.get(f"/api/sessions/{others[0]}").status_code == 404
+
+
+def test_a_big_session_neither_blocks_the_server_nor_starves_others(client):
+    big = new_session(
+        client, dataset="spiral", n_points=1000, hidden_layers=[8] * 6, steps_per_frame=200
+    )
+    small = new_session(client, dataset="xor", hidden_layers=[2])
+    client.post(f"/api/sessions/{big}/train")
+    client.post(f"/api/sessions/{small}/train")
+    for _ in range(20):
+        assert client.get("/api/options").status_code == 200
+    for sid in (big, small):
+        wait_for(lambda sid=sid: client.get(f"/api/sessions/{sid}/frame").json()["step"] >= 400)
+
+
+def test_page_and_plotly_are_served_locally(client):
+    page = client.get("/")
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    assert '<script src="/vendor/plotly.min.js">' in page.text
+    assert 'type="module"' in page.text and "http://" not in page.text.split("<body>")[1]
+    js = client.get("/vendor/plotly.min.js")
+    assert js.status_code == 200 and "javascript" in js.headers["content-type"]
+    assert len(js.content) > 1_000_000
+    assert client.get("/static/js/main.js").status_code == 200

@@ -1,0 +1,101 @@
+"""Frames: what each layer's panel holds, and that it is valid, stable JSON."""
+
+import json
+
+import numpy as np
+import pytest
+
+from app.frames import GRID_LINES, build_frame
+from app.geometry import contour_segments, pca_basis
+from app.training import TrainingConfig, new_state, train_steps
+
+
+def coords(xy):
+    return np.array([[x, y] for x, y in zip(xy["x"], xy["y"], strict=True) if x is not None])
+
+
+@pytest.mark.parametrize(
+    "hidden, views",
+    [
+        ((), ["plane", "curve"]),
+        ((2,), ["plane", "plane", "curve"]),
+        ((1,), ["plane", "curve", "curve"]),
+        ((5, 3), ["plane", "pca", "readout", "curve"]),
+        ((4, 2, 6), ["plane", "pca", "plane", "readout", "curve"]),
+    ],
+)
+def test_one_panel_per_layer(hidden, views):
+    state = new_state(TrainingConfig(dataset="moons", hidden_layers=hidden, n_points=60))
+    frame, _ = build_frame(state, {})
+    assert [layer["view"] for layer in frame["layers"]] == views
+    assert [layer["kind"] for layer in frame["layers"]] == (
+        ["input"] + ["hidden"] * len(hidden) + ["output"]
+    )
+    for layer in frame["layers"]:
+        assert len(layer["points"]["x"]) == len(layer["points"]["y"]) == 60
+        assert len(layer["axes"]) == 2 and layer["note"]
+        if layer["view"] != "curve":
+            lines = layer["grid"]["vertical"]["x"]
+            assert lines.count(None) == GRID_LINES
+    p = np.array(frame["boundary"]["p"])
+    assert p.shape == (len(frame["boundary"]["y"]), len(frame["boundary"]["x"]))
+    assert ((p >= 0) & (p <= 1)).all()
+
+
+def test_input_panel_shows_the_data_as_given():
+    state = new_state(TrainingConfig(dataset="class-ab"))
+    frame, _ = build_frame(state, {})
+    np.testing.assert_allclose(coords(frame["layers"][0]["points"]), state.x, atol=1e-4)
+
+
+def test_last_hidden_layer_line_is_the_output_units_and_splits_the_predictions():
+    state = new_state(TrainingConfig(dataset="xor", hidden_layers=(6, 5), learning_rate=0.3))
+    train_steps(state, 1500)
+    frame, _ = build_frame(state, {})
+    last_hidden, output = frame["layers"][-2], frame["layers"][-1]
+    w, b = np.array(last_hidden["separator"]["w"]), last_hidden["separator"]["b"]
+    points = coords(last_hidden["points"])
+    predicted_b = np.array(output["points"]["y"]) >= 0.5
+    assert np.array_equal(points @ w + b > 0, predicted_b)
+    ends = coords(last_hidden["boundary"])  # the carried boundary lies on that line
+    assert np.abs(ends @ w + b).max() < 0.05 * np.linalg.norm(w)
+
+
+def test_frames_are_strict_json_even_after_divergence():
+    config = TrainingConfig(
+        dataset="class-ab", activation="relu", learning_rate=10, hidden_layers=(8,) * 6
+    )
+    state = new_state(config)
+    train_steps(state, 50)
+    assert state.diverged
+    frame, _ = build_frame(state, {})
+    json.dumps(frame, allow_nan=False)
+
+
+def test_projection_does_not_jump_between_frames():
+    state = new_state(TrainingConfig(dataset="spiral", hidden_layers=(8, 8), learning_rate=0.1))
+    train_steps(state, 200)
+    before, bases = build_frame(state, {})
+    train_steps(state, 1)
+    after, _ = build_frame(state, bases)
+    a, b = coords(before["layers"][1]["points"]), coords(after["layers"][1]["points"])
+    for axis in range(2):
+        assert np.corrcoef(a[:, axis], b[:, axis])[0, 1] > 0.99
+
+
+def test_pca_basis_keeps_sign_and_order():
+    rng = np.random.default_rng(0)
+    values = rng.normal(size=(300, 4)) * [3.0, 1.0, 0.2, 0.1]
+    first, _ = pca_basis(values, None)
+    flipped = np.vstack([-first[1], first[0]])  # swapped and one sign flipped
+    again, share = pca_basis(values, flipped)
+    np.testing.assert_allclose(again, flipped, atol=1e-9)
+    assert share[0] < share[1]  # the shares follow their axes
+
+
+def test_contour_traces_a_circle():
+    axis = np.linspace(-1, 1, 41)
+    gx, gy = np.meshgrid(axis, axis)
+    segments = contour_segments(np.hypot(gx, gy), axis, axis, 0.5)
+    radii = np.linalg.norm(segments.reshape(-1, 2), axis=1)
+    assert len(segments) > 20 and np.abs(radii - 0.5).max() < 0.01

@@ -1,0 +1,107 @@
+"""The MLP's maths: values, gradients against finite differences, initialisation, update."""
+
+import numpy as np
+import pytest
+
+from app.model import (
+    ACTIVATIONS,
+    Layer,
+    backward,
+    bce_loss,
+    forward,
+    init_layers,
+    sgd_update,
+    sigmoid,
+)
+
+
+def mean_loss(layers, x, y, activation):
+    return bce_loss(forward(layers, x, activation).logit, y)
+
+
+def numerical_gradients(layers, x, y, activation, h=1e-6):
+    """Central differences of the loss, one parameter at a time, in float64."""
+    grads = []
+    for layer in layers:
+        pair = []
+        for param in (layer.w, layer.b):
+            g = np.zeros_like(param)
+            for i in np.ndindex(param.shape):
+                old = param[i]
+                param[i] = old + h
+                up = mean_loss(layers, x, y, activation)
+                param[i] = old - h
+                down = mean_loss(layers, x, y, activation)
+                param[i] = old
+                g[i] = (up - down) / (2 * h)
+            pair.append(g)
+        grads.append(Layer(*pair))
+    return grads
+
+
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+@pytest.mark.parametrize("hidden", [[], [3], [4, 3], [3, 4, 2]])
+def test_backprop_matches_finite_differences(activation, hidden):
+    rng = np.random.default_rng(7)
+    layers = init_layers([2, *hidden, 1], activation, rng)
+    for layer in layers:  # non-zero biases, so their gradients are exercised too
+        layer.b += rng.normal(0, 0.3, size=layer.b.shape)
+    x = rng.normal(0, 1.2, size=(9, 2))
+    y = (rng.random(9) > 0.5).astype(float)
+    fwd = forward(layers, x, activation)
+    if activation == "relu":  # finite differences are meaningless at ReLU's kink
+        assert min(np.abs(z).min() for z in fwd.zs) > 1e-4
+    analytic = backward(layers, fwd, y, activation)
+    numeric = numerical_gradients(layers, x, y, activation)
+    for a, n in zip(analytic, numeric, strict=True):
+        np.testing.assert_allclose(a.w, n.w, rtol=1e-5, atol=1e-8)
+        np.testing.assert_allclose(a.b, n.b, rtol=1e-5, atol=1e-8)
+
+
+def test_forward_keeps_every_layer():
+    layers = init_layers([2, 5, 3, 1], "tanh", np.random.default_rng(0))
+    x = np.random.default_rng(1).normal(size=(6, 2))
+    fwd = forward(layers, x, "tanh")
+    assert [z.shape for z in fwd.zs] == [(6, 5), (6, 3), (6, 1)]
+    assert [a.shape for a in fwd.activations] == [(6, 2), (6, 5), (6, 3), (6, 1)]
+    assert fwd.activations[0] is x
+    np.testing.assert_allclose(fwd.activations[1], np.tanh(x @ layers[0].w + layers[0].b))
+    np.testing.assert_allclose(fwd.probability, 1 / (1 + np.exp(-fwd.logit)))
+
+
+def test_cross_entropy_value_and_stability():
+    z = np.array([-2.0, 0.0, 3.0])
+    y = np.array([0.0, 1.0, 1.0])
+    p = 1 / (1 + np.exp(-z))
+    expected = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+    assert bce_loss(z, y) == pytest.approx(expected, rel=1e-12)
+    # Confidently wrong by a logit of 1000 costs 1000, not inf or nan.
+    assert bce_loss(np.array([1000.0, -1000.0]), np.array([0.0, 1.0])) == pytest.approx(1000.0)
+    assert bce_loss(np.array([1000.0, -1000.0]), np.array([1.0, 0.0])) == pytest.approx(0.0)
+
+
+def test_sigmoid_never_overflows():
+    with np.errstate(all="raise"):
+        values = sigmoid(np.array([-1e6, -30.0, 0.0, 30.0, 1e6]))
+    np.testing.assert_allclose(values[[0, 2, 4]], [0.0, 0.5, 1.0])
+
+
+def test_initialisation_is_seeded_and_scaled_per_activation():
+    a = init_layers([2, 8, 8, 1], "tanh", np.random.default_rng(3))
+    b = init_layers([2, 8, 8, 1], "tanh", np.random.default_rng(3))
+    for la, lb in zip(a, b, strict=True):
+        assert np.array_equal(la.w, lb.w) and np.array_equal(la.b, lb.b)
+    rng = np.random.default_rng(0)
+    he = init_layers([400, 400, 1], "relu", rng)[0].w.std()
+    glorot = init_layers([400, 400, 1], "tanh", rng)[0].w.std()
+    assert he == pytest.approx(np.sqrt(2 / 400), rel=0.02)
+    assert glorot == pytest.approx(np.sqrt(2 / 800), rel=0.02)
+
+
+def test_sgd_update_steps_against_the_gradient():
+    layers = [Layer(np.array([[1.0], [2.0]]), np.array([0.5]))]
+    grads = [Layer(np.array([[0.1], [-0.2]]), np.array([1.0]))]
+    (updated,) = sgd_update(layers, grads, 0.5)
+    np.testing.assert_array_equal(updated.w, [[0.95], [2.1]])
+    np.testing.assert_array_equal(updated.b, [0.0])
+    np.testing.assert_array_equal(layers[0].w, [[1.0], [2.0]])  # the old weights are untouched
