@@ -12,8 +12,9 @@ const plots = new Plots();
 const player = new Player(client, showFrame, stopped);
 let settings;
 
-function format(value, digits = 3) {
-  return value === null || value === undefined ? "–" : value.toFixed(digits);
+function format(value) {
+  if (value === null || value === undefined) return "–";
+  return Math.abs(value) >= 1000 ? value.toExponential(2) : value.toFixed(3);
 }
 
 function percent(value) {

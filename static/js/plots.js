@@ -66,7 +66,7 @@ export class Plots {
   // Forget everything drawn from the previous run (new config or reset).
   clear() {
     this.loss = { step: [], train: [], test: [] };
-    this.layerRanges = [];
+    for (const range of this.layerRanges) { range.x.reset(); range.y.reset(); }
     this.dataKey = null;
   }
 

@@ -1,0 +1,103 @@
+"""The page in a real headless Chromium, against the app served by uvicorn."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def plot_data(page, selector):
+    """The traces Plotly currently shows in a plot, as plain data."""
+    return page.eval_on_selector(
+        selector, "el => el.data.map(t => ({type: t.type, x: t.x, y: t.y, z: t.z}))"
+    )
+
+
+def step_count(page) -> int:
+    return int(page.locator("#step-count").inner_text())
+
+
+def test_page_loads_with_every_plot(page):
+    expect(page).to_have_title(re.compile("LayerScope"))
+    expect(page.get_by_role("button", name="Train", exact=True)).to_be_visible()
+    expect(page.locator("#step-count")).to_have_text("0")
+    traces = plot_data(page, "#plot-input")
+    assert traces[0]["type"] == "heatmap" and len(traces[0]["z"]) > 10
+    # Default network 2-8-8-1: input, two hidden layers, output.
+    expect(page.locator(".layer-plot")).to_have_count(4)
+    expect(page.locator(".layer h3").nth(1)).to_contain_text("Hidden layer 1")
+    expect(page.locator(".layer .note").nth(1)).to_contain_text("principal components")
+
+
+def test_step_advances_and_redraws(page):
+    before_input = plot_data(page, "#plot-input")[0]["z"]
+    before_layer = plot_data(page, "#layer-plot-1")
+    page.get_by_role("button", name="Step", exact=True).click()
+    expect(page.locator("#step-count")).to_have_text("1")
+    assert plot_data(page, "#plot-input")[0]["z"] != before_input
+    assert plot_data(page, "#layer-plot-1") != before_layer
+    expect(page.locator("#train-loss")).not_to_have_text("–")
+
+
+def test_train_keeps_frames_coming_then_pause_stops_them(page):
+    page.get_by_role("button", name="Train", exact=True).click()
+    expect(page.get_by_role("button", name="Pause", exact=True)).to_be_visible()
+    seen = set()
+    for _ in range(20):  # about two seconds
+        seen.add(step_count(page))
+        page.wait_for_timeout(100)
+    # Lenient on purpose: the frame rate target lives in the benchmark, not here.
+    assert len(seen) >= 5, f"only {len(seen)} distinct frames in 2 s: {sorted(seen)}"
+    loss_points = page.eval_on_selector("#plot-loss", "el => el.data[0].x.length")
+    assert loss_points >= 5
+
+    page.get_by_role("button", name="Pause", exact=True).click()
+    expect(page.get_by_role("button", name="Train", exact=True)).to_be_visible()
+    page.wait_for_timeout(300)
+    paused = step_count(page)
+    page.wait_for_timeout(1000)
+    assert step_count(page) == paused
+
+
+def test_changing_the_dataset_redraws_from_step_zero(page):
+    page.get_by_role("button", name="Step", exact=True).click()
+    expect(page.locator("#step-count")).to_have_text("1")
+    before = plot_data(page, "#plot-input")
+    page.select_option("#dataset", "xor")
+    expect(page.locator("#step-count")).to_have_text("0")
+    page.wait_for_function(
+        "() => document.querySelector('#plot-input').layout.xaxis.range[1] < 2"
+    )
+    after = plot_data(page, "#plot-input")
+    assert after[0]["x"] != before[0]["x"]  # the xor plane spans -1.5..1.5, class A/B -1..4
+
+
+def test_network_shape_controls_change_the_panels(page):
+    page.get_by_role("button", name="Add a hidden layer").click()
+    expect(page.locator(".layer-plot")).to_have_count(5)
+    page.get_by_role("button", name="Remove a hidden layer").click()
+    page.get_by_role("button", name="Remove a hidden layer").click()
+    expect(page.locator(".layer-plot")).to_have_count(3)
+    for _ in range(6):
+        page.get_by_role("button", name="Fewer neurons in layer 1").click()
+    expect(page.locator("#layer-sizes")).to_contain_text("Layer 1: 2 neurons")
+    expect(page.locator(".layer .note").nth(1)).to_contain_text("two neurons")
+
+
+def test_reset_returns_to_step_zero(page):
+    page.get_by_role("button", name="Step", exact=True).click()
+    page.get_by_role("button", name="Step", exact=True).click()
+    expect(page.locator("#step-count")).to_have_text("2")
+    page.get_by_role("button", name="Reset", exact=True).click()
+    expect(page.locator("#step-count")).to_have_text("0")
+
+
+def test_divergence_is_shown_with_a_hint(page):
+    page.select_option("#activation", "linear")
+    page.select_option("#learning_rate", "10")
+    page.select_option("#dataset", "class-ab")
+    page.get_by_role("button", name="Train", exact=True).click()
+    expect(page.locator("#message")).to_contain_text("Lower the learning rate", timeout=10_000)
+    expect(page.get_by_role("button", name="Train", exact=True)).to_be_visible()
