@@ -21,8 +21,8 @@ from app.training import TrainingState
 Array = np.ndarray
 
 BOUNDARY_RESOLUTION = 50  # cells per side of the probability heatmap
-GRID_LINES = 13  # lines per direction in the warped grid
-GRID_LINE_SAMPLES = 41  # points along each line, enough for a bent line to look smooth
+GRID_LINES = 11  # lines per direction in the warped grid
+GRID_LINE_SAMPLES = 21  # points along each line, enough for a bent line to look smooth
 CURVE_SAMPLES = 60
 # Coordinates are clipped here so a network with enormous weights still gives valid JSON.
 COORDINATE_LIMIT = 1e6

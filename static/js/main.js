@@ -12,6 +12,11 @@ const plots = new Plots();
 const player = new Player(client, showFrame, stopped);
 let settings;
 
+// Read by the browser tests and the benchmark: how many frames were drawn, and how long
+// drawing them took.
+const renderStats = { frames: 0, totalMs: 0, lastMs: 0 };
+window.layerscope = { renderStats };
+
 function format(value) {
   if (value === null || value === undefined) return "–";
   return Math.abs(value) >= 1000 ? value.toExponential(2) : value.toFixed(3);
@@ -32,7 +37,11 @@ async function showFrame(frame) {
   $("train-accuracy").textContent = percent(frame.metrics.train_accuracy);
   $("test-accuracy").textContent = percent(frame.metrics.test_accuracy);
   if (frame.message) say(frame.message);
+  const started = performance.now();
   await plots.draw(frame);
+  renderStats.lastMs = performance.now() - started;
+  renderStats.totalMs += renderStats.lastMs;
+  renderStats.frames += 1;
 }
 
 function showPlaying(playing) {

@@ -1,7 +1,8 @@
-// The Train loop: ask for a frame, draw it, wait a moment, ask again. Never two requests in
-// flight. Every start or stop bumps the generation, so a loop from before stops by itself.
+// The Train loop: ask for a frame, draw it, ask again. The next request goes out while the
+// current frame is being drawn, but there is never more than one request in flight. Every
+// start or stop bumps the generation, so a loop from before stops by itself.
 
-const POLL_GAP_MS = 30;
+const POLL_GAP_MS = 20;
 
 export class Player {
   constructor(client, onFrame, onStopped) {
@@ -16,10 +17,11 @@ export class Player {
     const generation = ++this.generation;
     this.playing = true;
     const training = await this.client.train();
+    if (generation !== this.generation) return;
     if (!training) {
       this.halt();
       const frame = await this.client.frame();
-      this.onFrame(frame);
+      await this.onFrame(frame);
       this.onStopped(frame);
       return;
     }
@@ -38,22 +40,28 @@ export class Player {
   }
 
   async loop(generation) {
+    const current = () => generation === this.generation;
     let revision = null;
-    while (generation === this.generation) {
+    let next = this.client.frame(revision);
+    while (current()) {
       let frame;
       try {
-        frame = await this.client.frame(revision);
+        frame = await next;
       } catch (error) {
-        if (generation === this.generation) { this.halt(); this.onStopped(null, error); }
+        if (current()) { this.halt(); this.onStopped(null, error); }
         return;
       }
-      if (generation !== this.generation) return;
-      if (frame) {
-        revision = frame.revision;
-        await this.onFrame(frame);
-        if (!frame.training) { this.halt(); this.onStopped(frame); return; }
-      }
-      await new Promise((resolve) => setTimeout(resolve, POLL_GAP_MS));
+      if (!current()) return;
+      if (frame) revision = frame.revision;
+      const keepGoing = !frame || frame.training;
+      // Fetch the next frame while this one is drawn: one request in flight, never two.
+      if (keepGoing) next = delay(frame ? 0 : POLL_GAP_MS).then(() => this.client.frame(revision));
+      if (frame) await this.onFrame(frame);
+      if (!keepGoing && current()) { this.halt(); this.onStopped(frame); return; }
     }
   }
+}
+
+function delay(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

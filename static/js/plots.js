@@ -5,34 +5,26 @@ import { BOUNDARY_COLOR, CLASS_COLORS, GRID_COLORS, PROBABILITY_SCALE } from "./
 import { StableRange } from "./ranges.js";
 
 const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d", "autoScale2d"] };
+const LOSS_REDRAW_MS = 250;
 const FONT = { family: "system-ui, sans-serif", size: 12 };
 
-// The four kinds of point: class A or B, training or test.
-function pointGroups(data) {
-  const groups = [];
-  for (const isTest of [false, true]) {
-    for (const label of [0, 1]) {
-      const index = [];
-      data.labels.forEach((l, i) => { if (l === label && data.is_test[i] === isTest) index.push(i); });
-      if (index.length) groups.push({ label, isTest, index, name: `${data.class_names[label]}${isTest ? " (test)" : ""}` });
-    }
-  }
-  return groups;
-}
-
-function pointTraces(groups, points, size, showlegend) {
-  return groups.map((g) => ({
+// All points in one trace, coloured by class, hollow if test: one trace draws much faster
+// than four, and the layer panels need no legend.
+function pointsTrace(data, points, size) {
+  return {
     type: "scatter",
     mode: "markers",
-    name: g.name,
-    showlegend,
-    x: g.index.map((i) => points.x[i]),
-    y: g.index.map((i) => points.y[i]),
-    hovertemplate: `${g.name}<br>(%{x:.3f}, %{y:.3f})<extra></extra>`,
-    marker: g.isTest
-      ? { size, symbol: "circle-open", color: CLASS_COLORS[g.label], line: { width: 1.6 } }
-      : { size, color: CLASS_COLORS[g.label], line: { color: "#fff", width: 0.8 } },
-  }));
+    showlegend: false,
+    x: points.x,
+    y: points.y,
+    hoverinfo: "skip",
+    marker: {
+      size,
+      color: data.labels.map((label) => CLASS_COLORS[label]),
+      symbol: data.is_test.map((test) => (test ? "circle-open" : "circle")),
+      line: { color: data.is_test.map((test, i) => (test ? CLASS_COLORS[data.labels[i]] : "#fff")), width: 1 },
+    },
+  };
 }
 
 function lineTrace(xy, color, width, dash, name) {
@@ -56,8 +48,6 @@ function separatorTrace(separator, xRange, yRange) {
 
 export class Plots {
   constructor() {
-    this.groups = null;
-    this.dataKey = null;
     this.layerRanges = [];
     this.loss = { step: [], train: [], test: [] };
     this.container = document.getElementById("layers");
@@ -67,14 +57,12 @@ export class Plots {
   clear() {
     this.loss = { step: [], train: [], test: [] };
     for (const range of this.layerRanges) { range.x.reset(); range.y.reset(); }
-    this.dataKey = null;
   }
 
   async draw(frame) {
-    const key = `${frame.data.labels.length}:${frame.data.labels.join("")}:${frame.data.is_test.map(Number).join("")}`;
-    if (key !== this.dataKey) { this.groups = pointGroups(frame.data); this.dataKey = key; }
+    this.data = frame.data;
     this.addLoss(frame);
-    await Promise.all([this.drawInput(frame), this.drawLoss(), this.drawLayers(frame)]);
+    await Promise.all([this.drawInput(frame), this.drawLossSometimes(frame), this.drawLayers(frame)]);
   }
 
   addLoss(frame) {
@@ -89,19 +77,32 @@ export class Plots {
   drawInput(frame) {
     const { x, y, p } = frame.boundary;
     const heatmap = {
-      type: "heatmap", x, y, z: p, zmin: 0, zmax: 1, colorscale: PROBABILITY_SCALE, showscale: true,
-      colorbar: { title: { text: "P(B)", side: "right" }, thickness: 10, len: 0.8, tickvals: [0, 0.5, 1] },
+      type: "heatmap", x, y, z: p, zmin: 0, zmax: 1, colorscale: PROBABILITY_SCALE, showscale: false,
       hovertemplate: "x1 %{x:.2f}, x2 %{y:.2f}<br>P(B) = %{z:.2f}<extra></extra>",
     };
-    const boundary = { ...lineTrace(frame.layers[0].boundary, BOUNDARY_COLOR, 2, "solid"), name: "boundary (P = 0.5)", showlegend: true };
+    const input = frame.layers[0];
+    const boundary = { ...lineTrace(input.boundary, BOUNDARY_COLOR, 2, "solid"), name: "boundary (P = 0.5)", showlegend: true };
+    const grid = [
+      lineTrace(input.grid.vertical, GRID_COLORS.vertical, 0.6, "solid"),
+      lineTrace(input.grid.horizontal, GRID_COLORS.horizontal, 0.6, "solid"),
+    ];
     const range = [x[0], x.at(-1)];
     const layout = {
-      margin: { l: 45, r: 10, t: 10, b: 40 }, font: FONT, uirevision: "input",
+      // The legend is HTML beside the plot: Plotly re-measures its own on every redraw.
+      margin: { l: 45, r: 10, t: 10, b: 40 }, font: FONT, uirevision: "input", showlegend: false,
       xaxis: axis("x1", range, { constrain: "domain" }),
       yaxis: axis("x2", range, { scaleanchor: "x", constrain: "domain" }),
-      legend: { orientation: "h", y: -0.14, x: 0 },
     };
-    return Plotly.react("plot-input", [heatmap, boundary, ...pointTraces(this.groups, frame.layers[0].points, 8, true)], layout, CONFIG);
+    return Plotly.react("plot-input", [heatmap, ...grid, boundary, pointsTrace(this.data, input.points, 8)], layout, CONFIG);
+  }
+
+  // The loss curve changes little from one frame to the next; redrawing it a few times a
+  // second is enough, and leaves time for the panels.
+  drawLossSometimes(frame) {
+    const now = performance.now();
+    if (frame.training && now - (this.lossDrawnAt ?? 0) < LOSS_REDRAW_MS) return null;
+    this.lossDrawnAt = now;
+    return this.drawLoss();
   }
 
   drawLoss() {
@@ -120,9 +121,11 @@ export class Plots {
     return Plotly.react("plot-loss", traces, layout, CONFIG);
   }
 
+  // The input layer is the big input plot; every later layer gets a panel after it.
   drawLayers(frame) {
-    this.ensurePanels(frame.layers);
-    return Promise.all(frame.layers.map((layer, i) => this.drawLayer(layer, i)));
+    const layers = frame.layers.slice(1);
+    this.ensurePanels(layers);
+    return Promise.all(layers.map((layer, i) => this.drawLayer(layer, i)));
   }
 
   ensurePanels(layers) {
@@ -130,7 +133,7 @@ export class Plots {
     if (this.container.dataset.signature === signature) return;
     this.container.dataset.signature = signature;
     this.layerRanges = layers.map(() => ({ x: new StableRange(), y: new StableRange() }));
-    this.container.replaceChildren(...layers.map((layer, i) => {
+    this.panels = layers.map((layer, i) => {
       const panel = document.createElement("figure");
       panel.className = "layer";
       const title = document.createElement("h3");
@@ -138,14 +141,15 @@ export class Plots {
       note.className = "note";
       const plot = document.createElement("div");
       plot.className = "layer-plot";
-      plot.id = `layer-plot-${i}`;
+      plot.id = `layer-plot-${layer.index}`;
       panel.append(title, note, plot);
       return panel;
-    }));
+    });
+    this.container.replaceChildren(this.container.firstElementChild, ...this.panels);
   }
 
   drawLayer(layer, i) {
-    const panel = this.container.children[i];
+    const panel = this.panels[i];
     const units = `${layer.units} neuron${layer.units === 1 ? "" : "s"}`;
     panel.querySelector("h3").textContent = layer.kind === "input" ? `${layer.name}` : `${layer.name} · ${units} · ${layer.activation}`;
     panel.querySelector(".note").textContent = layer.note;
@@ -176,7 +180,7 @@ export class Plots {
       const line = separatorTrace(layer.separator, xRange, yRange);
       if (line) traces.push(line);
     }
-    return [...traces, ...pointTraces(this.groups, layer.points, 6, false)];
+    return [...traces, pointsTrace(this.data, layer.points, 6)];
   }
 
   curveTraces(layer, ranges) {
@@ -186,6 +190,6 @@ export class Plots {
     const cut = layer.kind === "output" ? 0 : layer.threshold;
     if (cut !== null && cut !== undefined) traces.push(lineTrace({ x: [cut, cut], y: yRange }, BOUNDARY_COLOR, 1.6, "dash"));
     if (layer.kind === "output") traces.push(lineTrace({ x: xRange, y: [0.5, 0.5] }, "#bbb", 1, "dot"));
-    return [...traces, ...pointTraces(this.groups, layer.points, 6, false)];
+    return [...traces, pointsTrace(this.data, layer.points, 6)];
   }
 }

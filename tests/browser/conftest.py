@@ -1,4 +1,4 @@
-"""Real-browser fixtures: the app under uvicorn on 127.0.0.1, and Debian's Chromium via Playwright."""
+"""Browser fixtures: the app under uvicorn on 127.0.0.1, Debian's Chromium via Playwright."""
 
 import os
 import socket

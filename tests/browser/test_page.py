@@ -67,9 +67,7 @@ def test_changing_the_dataset_redraws_from_step_zero(page):
     before = plot_data(page, "#plot-input")
     page.select_option("#dataset", "xor")
     expect(page.locator("#step-count")).to_have_text("0")
-    page.wait_for_function(
-        "() => document.querySelector('#plot-input').layout.xaxis.range[1] < 2"
-    )
+    page.wait_for_function("() => document.querySelector('#plot-input').layout.xaxis.range[1] < 2")
     after = plot_data(page, "#plot-input")
     assert after[0]["x"] != before[0]["x"]  # the xor plane spans -1.5..1.5, class A/B -1..4
 
