@@ -112,11 +112,11 @@ export class Plots {
       { type: "scatter", mode: "lines", name: "test loss", x: step, y: test, line: { color: "#888", width: 2, dash: "dot" } },
     ];
     const layout = {
-      margin: { l: 50, r: 10, t: 10, b: 40 }, font: FONT, uirevision: "loss",
+      margin: { l: 50, r: 10, t: 24, b: 36 }, font: FONT,
       datarevision: step.length,  // the arrays grow in place, so tell Plotly they changed
-      xaxis: { title: { text: "step" }, rangemode: "tozero" },
-      yaxis: { title: { text: "loss (cross-entropy)" }, rangemode: "tozero" },
-      legend: { orientation: "h", y: 1.1, x: 0 },
+      xaxis: { title: { text: "step" }, rangemode: "tozero", autorange: true },
+      yaxis: { title: { text: "loss" }, rangemode: "tozero", autorange: true },
+      legend: { orientation: "h", x: 1, xanchor: "right", y: 1, yanchor: "bottom" },
     };
     return Plotly.react("plot-loss", traces, layout, CONFIG);
   }
