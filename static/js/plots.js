@@ -78,6 +78,8 @@ export class Plots {
     const { x, y, p } = frame.boundary;
     const heatmap = {
       type: "heatmap", x, y, z: p, zmin: 0, zmax: 1, colorscale: PROBABILITY_SCALE, showscale: false,
+      // Drawn at the grid's own resolution and scaled up by the browser: far cheaper per frame.
+      zsmooth: "fast",
       hovertemplate: "x1 %{x:.2f}, x2 %{y:.2f}<br>P(B) = %{z:.2f}<extra></extra>",
     };
     const input = frame.layers[0];
