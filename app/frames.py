@@ -9,11 +9,14 @@ boundary lies in that layer's space.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from app.datasets import DATASETS
+from app.features import RAW, feature_map
+from app.features import label as feature_label
 from app.geometry import contour_segments, grid_lines, pca_basis, readout_basis
 from app.model import ACTIVATIONS, ForwardPass, accuracy, bce_loss, forward, sigmoid
 from app.training import TrainingState
@@ -47,16 +50,17 @@ def build_frame(
     boundary_ends = contour_segments(logit_cells, axis, axis, 0.0).reshape(-1, 2)
 
     inputs = [state.x, grid_lines(low, high, GRID_LINES, GRID_LINE_SAMPLES), boundary_ends]
-    fwd = _forward(state, np.vstack(inputs))
+    raw = np.vstack(inputs)
+    fwd = _forward(state, raw)
     cuts = np.cumsum([0] + [len(part) for part in inputs])
     parts = {name: slice(cuts[i], cuts[i + 1]) for i, name in enumerate(["points", "grid", "ends"])}
 
     layers, new_bases = [], {}
-    for index in range(len(fwd.activations)):
-        view, basis = _layer_view(state, fwd, index, parts, bases.get(index))
+    for rep in _representations(state, raw, fwd):
+        view, basis = _layer_view(rep, state, parts, bases.get(rep.index))
         layers.append(view)
         if basis is not None:
-            new_bases[index] = basis
+            new_bases[rep.index] = basis
 
     frame = {
         "step": state.step,
@@ -73,8 +77,9 @@ def build_frame(
 
 
 def _forward(state: TrainingState, x: Array) -> ForwardPass:
+    """The network on raw points: their features first, then the layers."""
     with np.errstate(over="ignore", invalid="ignore"):
-        fwd = forward(state.layers, x, state.config.activation)
+        fwd = forward(state.layers, feature_map(state.config.features, x), state.config.activation)
     # Weights are bounded, but a deep linear or ReLU net can still overflow far from the data.
     fwd.zs = [_finite(z) for z in fwd.zs]
     fwd.activations = [_finite(a) for a in fwd.activations]
@@ -98,43 +103,93 @@ def _metrics(state: TrainingState, logit: Array) -> dict[str, float | None]:
     }
 
 
+@dataclass
+class _Representation:
+    """One panel's worth of data: a representation of every input row, and how to name it."""
+
+    index: int
+    kind: str  # input (the raw plane), features, hidden or output
+    name: str
+    activation: str | None
+    values: Array  # one row per input row: points, then grid-line points, then boundary ends
+    z: Array | None  # the pre-activation, for layers that have one
+    unit_names: list[str]
+    reads_out: bool  # the output unit reads this representation directly
+    # A single hand-made feature is drawn against x2, which only spreads the points out.
+    spread_by_x2: bool = False
+
+
+def _representations(state: TrainingState, raw: Array, fwd: ForwardPass) -> list[_Representation]:
+    """The raw input plane, the hand-made features (if any), each hidden layer, the output."""
+    config = state.config
+    n_hidden = len(config.hidden_layers)
+    has_features = config.features != RAW
+    reps = [_Representation(0, "input", "Input", None, raw, None, ["x1", "x2"], False)]
+    if has_features:
+        names = [feature_label(f) for f in config.features]
+        values, spread = fwd.activations[0], len(names) == 1
+        if spread:
+            values, names = np.column_stack([values[:, 0], raw[:, 1]]), [names[0], "x2"]
+        reps.append(
+            _Representation(1, "features", "Features", None, values, None, names, False, spread)
+        )
+    for layer in range(1, n_hidden + 1):
+        values = fwd.activations[layer]
+        units = [f"neuron {i + 1}" for i in range(values.shape[1])]
+        reps.append(
+            _Representation(
+                len(reps),
+                "hidden",
+                f"Hidden layer {layer}",
+                config.activation,
+                values,
+                fwd.zs[layer - 1],
+                units,
+                False,
+            )
+        )
+    reps[-1].reads_out = True
+    reps.append(
+        _Representation(
+            len(reps), "output", "Output", "sigmoid", fwd.activations[-1], fwd.zs[-1], ["p"], False
+        )
+    )
+    return reps
+
+
 def _layer_view(
+    rep: _Representation,
     state: TrainingState,
-    fwd: ForwardPass,
-    index: int,
     parts: dict[str, slice],
     previous_basis: Array | None,
 ) -> tuple[dict[str, Any], Array | None]:
     """One layer's panel: where its neurons put the data, the grid and the boundary."""
-    last = len(fwd.activations) - 1
-    kind = "input" if index == 0 else "output" if index == last else "hidden"
-    activation = {"input": None, "output": "sigmoid"}.get(kind, state.config.activation)
-    values = fwd.activations[index]
+    values = rep.values
     units = values.shape[1]
     view: dict[str, Any] = {
-        "index": index,
-        "name": {"input": "Input", "output": "Output"}.get(kind, f"Hidden layer {index}"),
-        "kind": kind,
-        "units": units,
-        "activation": activation,
+        "index": rep.index,
+        "name": rep.name,
+        "kind": rep.kind,
+        "units": 1 if rep.spread_by_x2 else units,
+        "activation": rep.activation,
         "grid": None,
         "boundary": None,
         "separator": None,
         "curve": None,
         "threshold": None,
     }
-    if units == 1:
-        z = fwd.zs[index - 1][:, 0]
-        view.update(_curve_view(z, values[:, 0], activation, parts))
+    if units == 1 and rep.z is not None:
+        view.update(_curve_view(rep.z[:, 0], values[:, 0], rep.activation, parts))
         return view, None
 
-    reads_out = index == last - 1 and kind == "hidden"
     out = state.layers[-1]
-    basis, share = np.eye(2), None
-    centre = np.zeros(units)
-    if units > 2:
-        make_basis = readout_basis if reads_out else pca_basis
-        extra = (out.w[:, 0],) if reads_out else ()
+    w_out = out.w[:, 0]
+    basis, share, centre = np.eye(units), None, np.zeros(units)
+    if rep.spread_by_x2:
+        w_out = np.array([w_out[0], 0.0])  # the output does not see x2 here
+    elif units > 2:
+        make_basis = readout_basis if rep.reads_out else pca_basis
+        extra = (w_out,) if rep.reads_out else ()
         basis, share = make_basis(values[parts["points"]], *extra, previous_basis)
         centre = values[parts["points"]].mean(axis=0)
 
@@ -142,35 +197,37 @@ def _layer_view(
         return (rows - centre) @ basis.T
 
     view.update(
-        _describe_plane(kind, activation, units, share, reads_out),
+        _describe_plane(rep, share),
         points=_xy(project(values[parts["points"]])),
         grid=_grid_xy(project(values[parts["grid"]])),
         boundary=_with_gaps(project(values[parts["ends"]]), pieces=-1, per_piece=2),
     )
-    if reads_out:
+    if rep.reads_out:
         # The output is sigmoid(w·a + b), 0.5 exactly where w·a + b = 0. In this view's
         # coordinates u (a = centre + u·basis) that is (basis w)·u + w·centre + b = 0.
-        w, b = out.w[:, 0], float(out.b[0])
-        view["separator"] = {"w": _round(basis @ w), "b": round(float(w @ centre) + b, 6)}
+        b = float(out.b[0])
+        view["separator"] = {"w": _round(basis @ w_out), "b": round(float(w_out @ centre) + b, 6)}
     return view, (basis if units > 2 else None)
 
 
-def _describe_plane(
-    kind: str, activation: str | None, units: int, share: Array | None, reads_out: bool
-) -> dict[str, Any]:
-    if kind == "input":
-        return {
-            "view": "plane",
-            "axes": ["x1", "x2"],
-            "note": "The data as given: each point at its (x1, x2).",
-        }
+def _describe_plane(rep: _Representation, share: Array | None) -> dict[str, Any]:
+    """The view's name, axis titles and a line saying what is plotted."""
+    units = len(rep.unit_names)
+    what = "hand-made features" if rep.kind == "features" else "neurons"
+    if rep.kind == "input":
+        note = "The data as given: each point at its (x1, x2)."
+    elif rep.spread_by_x2:
+        note = (
+            f"One hand-made feature, {rep.unit_names[0]}, across; x2 up only spreads the points. "
+            "The output needs just a threshold on it (solid line)."
+        )
+    elif rep.kind == "features":
+        note = "The two hand-made features, used directly as coordinates."
+    else:
+        note = f"The two neurons' {rep.activation} outputs, used directly as coordinates."
     if share is None:
-        return {
-            "view": "plane",
-            "axes": ["neuron 1", "neuron 2"],
-            "note": f"The two neurons' {activation} outputs, used directly as coordinates.",
-        }
-    if reads_out:
+        return {"view": "plane", "axes": rep.unit_names, "note": note}
+    if rep.reads_out:
         return {
             "view": "readout",
             "axes": [
@@ -178,7 +235,7 @@ def _describe_plane(
                 f"other direction ({share[1]:.0%})",
             ],
             "note": (
-                f"{units} neurons. Across: the one direction the output unit looks along, so its "
+                f"{units} {what}. Across: the one direction the output unit looks along, so its "
                 "straight decision line is vertical here. Up: the widest remaining spread."
             ),
         }
@@ -186,7 +243,7 @@ def _describe_plane(
         "view": "pca",
         "axes": [f"principal component {i + 1} ({share[i]:.0%})" for i in range(2)],
         "note": (
-            f"{units} neurons, seen along the two directions in which the points spread the "
+            f"{units} {what}, seen along the two directions in which the points spread the "
             "most (principal components; % = share of the spread shown)."
         ),
     }

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from app.datasets import DATASETS
+from app.features import FEATURES
 from app.model import ACTIVATIONS
 from app.training import TrainingConfig
 
@@ -29,6 +30,13 @@ LIMITS: dict[str, tuple[float, float]] = {
 
 DatasetName = Literal[tuple(DATASETS)]  # type: ignore[valid-type]
 ActivationName = Literal[tuple(ACTIVATIONS)]  # type: ignore[valid-type]
+FeatureName = Literal[tuple(FEATURES)]  # type: ignore[valid-type]
+
+
+def _distinct(names: list[str]) -> list[str]:
+    if len(set(names)) != len(names):
+        raise ValueError("each feature at most once")
+    return names
 
 
 def _bounded(name: str, default: Any) -> Any:
@@ -42,6 +50,9 @@ class ConfigBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     dataset: DatasetName = DEFAULTS.dataset
+    features: Annotated[list[FeatureName], AfterValidator(_distinct)] = Field(
+        list(DEFAULTS.features), min_length=1, max_length=len(FEATURES)
+    )
     n_points: int = _bounded("n_points", DEFAULTS.n_points)
     noise: float = _bounded("noise", DEFAULTS.noise)
     test_fraction: float = _bounded("test_fraction", DEFAULTS.test_fraction)
@@ -96,6 +107,8 @@ def describe_error(field: str, error: dict[str, Any]) -> str:
     if field in LIMITS:
         low, high = LIMITS[field]
         return f"{field} must be a finite number from {low:g} to {high:g}"
+    if field.startswith("features"):
+        return f"features: 1 to {len(FEATURES)} distinct names from: {', '.join(FEATURES)}"
     if field == "dataset":
         return f"dataset must be one of: {', '.join(DATASETS)}"
     if field == "activation":
@@ -111,5 +124,6 @@ def options() -> dict[str, Any]:
         "choices": {
             "dataset": [{"value": k, "label": d.label} for k, d in DATASETS.items()],
             "activation": [{"value": k, "label": k} for k in ACTIVATIONS],
+            "features": [{"value": k, "label": label} for k, (label, _) in FEATURES.items()],
         },
     }

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from app.datasets import make_dataset
+from app.features import RAW, feature_map
 from app.model import Layer, backward, forward, init_layers, sgd_update
 
 Array = np.ndarray
@@ -25,6 +26,7 @@ class TrainingConfig:
     """Everything that defines an experiment. The same config gives the same run."""
 
     dataset: str = "class-ab-noisy"
+    features: tuple[str, ...] = RAW  # what the network is given of each point
     n_points: int = 200
     noise: float = 0.2
     test_fraction: float = 0.3
@@ -37,14 +39,16 @@ class TrainingConfig:
 
     @property
     def sizes(self) -> list[int]:
-        return [2, *self.hidden_layers, 1]
+        return [len(self.features), *self.hidden_layers, 1]
 
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "hidden_layers": list(self.hidden_layers)}
+        d = asdict(self)
+        return {**d, "hidden_layers": list(self.hidden_layers), "features": list(self.features)}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> TrainingConfig:
-        return cls(**{**d, "hidden_layers": tuple(d.get("hidden_layers", cls.hidden_layers))})
+        hidden = tuple(d.get("hidden_layers", cls.hidden_layers))
+        return cls(**{**d, "hidden_layers": hidden, "features": tuple(d.get("features", RAW))})
 
 
 @dataclass
@@ -57,14 +61,14 @@ class TrainingState:
     rng: np.random.Generator  # draws the mini-batches
     step: int = 0
     diverged: bool = False
-    # Derived from is_test once, so a step does not re-select the training points.
+    # Derived once, so a step neither recomputes the features nor re-selects the training points.
     _train_index: Array = field(init=False, repr=False)
-    x_train: Array = field(init=False, repr=False)
+    x_train: Array = field(init=False, repr=False)  # the training points' features
     y_train: Array = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._train_index = np.flatnonzero(~self.is_test)
-        self.x_train = self.x[self._train_index]
+        self.x_train = feature_map(self.config.features, self.x[self._train_index])
         self.y_train = self.y[self._train_index]
 
     def to_dict(self) -> dict[str, Any]:
@@ -150,8 +154,8 @@ def _batch(state: TrainingState) -> tuple[Array, Array]:
     size = state.config.batch_size
     if size is None or size >= n_train:
         return state.x_train, state.y_train
-    pick = state._train_index[state.rng.choice(n_train, size=size, replace=False)]
-    return state.x[pick], state.y[pick]
+    pick = state.rng.choice(n_train, size=size, replace=False)
+    return state.x_train[pick], state.y_train[pick]
 
 
 def _weights_sane(layers: list[Layer]) -> bool:

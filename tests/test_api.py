@@ -82,6 +82,12 @@ def test_defaults_when_no_body(client):
     assert options["limits"]["learning_rate"] == {"min": 0.00001, "max": 10.0}
 
 
+FEATURES_MESSAGE = (
+    "features: 1 to 8 distinct names from: "
+    "x1, x2, x1^2, x2^2, x1*x2, x1^2+x2^2, sin(x1), sin(x2)"
+)
+
+
 def in_range(field, low, high):
     return f"{field} must be a finite number from {low} to {high}"
 
@@ -121,6 +127,9 @@ def in_range(field, low, high):
             "activation must be one of: tanh, relu, sigmoid, linear",
         ),
         ({"colour": "red"}, "colour", "colour: Extra inputs are not permitted"),
+        ({"features": []}, "features", FEATURES_MESSAGE),
+        ({"features": ["x1", "x1"]}, "features", FEATURES_MESSAGE),
+        ({"features": ["x3"]}, "features.0", FEATURES_MESSAGE),
     ],
 )
 def test_bad_config_is_rejected_and_the_session_kept(client, body, field, message):
