@@ -83,8 +83,7 @@ def test_defaults_when_no_body(client):
 
 
 FEATURES_MESSAGE = (
-    "features: 1 to 8 distinct names from: "
-    "x1, x2, x1^2, x2^2, x1*x2, x1^2+x2^2, sin(x1), sin(x2)"
+    "features: 1 to 8 distinct names from: x1, x2, x1^2, x2^2, x1*x2, x1^2+x2^2, sin(x1), sin(x2)"
 )
 
 

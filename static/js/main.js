@@ -1,6 +1,7 @@
 // Wires the page together: settings -> session on the server -> frames -> plots.
 
 import { SessionClient } from "./api.js";
+import { Guide } from "./guide.js";
 import { Player } from "./player.js";
 import { Plots } from "./plots.js";
 import { Settings } from "./settings.js";
@@ -105,6 +106,12 @@ async function reset() {
   await showFrame(await client.reset());
 }
 
+// A guided step: its settings on top of the current ones, then straight into training.
+async function runGuideStep(config) {
+  await applyConfig({ ...settings.config, ...config });
+  if (!player.playing) await toggleTraining();
+}
+
 async function start() {
   const options = await (await fetch("/api/options")).json();
   settings = new Settings(options, (config) => guarded(() => applyConfig(config)));
@@ -113,6 +120,7 @@ async function start() {
   $("train-button").addEventListener("click", () => guarded(toggleTraining));
   $("step-button").addEventListener("click", () => guarded(step));
   $("reset-button").addEventListener("click", () => guarded(reset));
+  new Guide((config) => guarded(() => runGuideStep(config)));
   document.body.dataset.ready = "true";
 }
 

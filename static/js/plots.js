@@ -46,6 +46,14 @@ function separatorTrace(separator, xRange, yRange) {
   return { ...lineTrace(xy, BOUNDARY_COLOR, 2.5, "solid"), name: "output unit's line" };
 }
 
+function panelTitle(layer) {
+  if (layer.kind === "features") {
+    return `Features (hand-made) · ${layer.units === 1 ? layer.axes[0] : `${layer.units} inputs`}`;
+  }
+  const units = `${layer.units} neuron${layer.units === 1 ? "" : "s"}`;
+  return `${layer.name} · ${units} · ${layer.activation}`;
+}
+
 export class Plots {
   constructor() {
     this.layerRanges = [];
@@ -152,14 +160,13 @@ export class Plots {
 
   drawLayer(layer, i) {
     const panel = this.panels[i];
-    const units = `${layer.units} neuron${layer.units === 1 ? "" : "s"}`;
-    panel.querySelector("h3").textContent = layer.kind === "input" ? `${layer.name}` : `${layer.name} · ${units} · ${layer.activation}`;
+    panel.querySelector("h3").textContent = panelTitle(layer);
     panel.querySelector(".note").textContent = layer.note;
     const ranges = this.layerRanges[i];
     const traces = layer.view === "curve" ? this.curveTraces(layer, ranges) : this.planeTraces(layer, ranges);
     // Equal scales where both axes measure the same kind of thing; a projection's axes can
     // differ in spread by a factor of a hundred, and would then squash the picture flat.
-    const equal = layer.view === "plane";
+    const equal = layer.view === "plane" && layer.kind === "hidden";
     const layout = {
       margin: { l: 48, r: 8, t: 6, b: 42 }, font: { ...FONT, size: 11 }, showlegend: false,
       xaxis: axis(layer.axes[0], ranges.x.range, equal ? { constrain: "domain" } : {}),

@@ -28,6 +28,7 @@ export class Settings {
     this.onChange = onChange;
     fillSelect($("dataset"), options.choices.dataset);
     fillSelect($("activation"), options.choices.activation);
+    this.buildFeatureBoxes(options.choices.features);
     for (const name of ["n_points", "noise", "test_fraction"]) {
       $(name).min = this.limits[name].min;
       $(name).max = this.limits[name].max;
@@ -60,6 +61,26 @@ export class Settings {
     $("new-seed").addEventListener("click", () => this.set({ seed: Math.floor(Math.random() * 100000) }));
     $("add-layer").addEventListener("click", () => this.resizeNetwork(+1));
     $("remove-layer").addEventListener("click", () => this.resizeNetwork(-1));
+  }
+
+  buildFeatureBoxes(choices) {
+    $("features").replaceChildren(...choices.map(({ value, label }) => {
+      const box = document.createElement("input");
+      box.type = "checkbox";
+      box.value = value;
+      box.addEventListener("change", () => this.toggleFeature(value, box.checked));
+      const wrapper = document.createElement("label");
+      wrapper.append(box, label);
+      return wrapper;
+    }));
+  }
+
+  toggleFeature(name, on) {
+    const order = [...$("features").querySelectorAll("input")].map((box) => box.value);
+    const chosen = new Set(this.config.features);
+    if (on) chosen.add(name);
+    else if (chosen.size > 1) chosen.delete(name);  // the network needs at least one input
+    this.set({ features: order.filter((f) => chosen.has(f)) });
   }
 
   set(changes) {
@@ -104,6 +125,7 @@ export class Settings {
     const exact = c.dataset === "class-ab";
     for (const name of ["n_points", "noise", "test_fraction"]) $(name).disabled = exact;
     $("seed").value = c.seed;
+    for (const box of $("features").querySelectorAll("input")) box.checked = c.features.includes(box.value);
     fillSelect($("learning_rate"), withValue(LEARNING_RATES, c.learning_rate).map((v) => ({ value: v, label: String(v) })));
     $("learning_rate").value = String(c.learning_rate);
     const batches = withValue(BATCH_SIZES, c.batch_size).map((v) => ({ value: v, label: String(v) }));
