@@ -9,6 +9,7 @@ boundary lies in that layer's space.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -177,6 +178,7 @@ def _layer_view(
         "separator": None,
         "curve": None,
         "threshold": None,
+        "pre": None,
     }
     if units == 1 and rep.z is not None:
         view.update(_curve_view(rep.z[:, 0], values[:, 0], rep.activation, parts))
@@ -196,18 +198,28 @@ def _layer_view(
     def project(rows: Array) -> Array:
         return (rows - centre) @ basis.T
 
-    view.update(
-        _describe_plane(rep, share),
-        points=_xy(project(values[parts["points"]])),
-        grid=_grid_xy(project(values[parts["grid"]])),
-        boundary=_with_gaps(project(values[parts["ends"]]), pieces=-1, per_piece=2),
-    )
+    view.update(_describe_plane(rep, share), **_drawing(values, project, parts))
+    if rep.z is not None:
+        # The layer's first move, the affine map z = W·a + b, seen through the same projection:
+        # moving from here to the activation is then the nonlinearity alone.
+        view["pre"] = _drawing(rep.z, project, parts)
     if rep.reads_out:
         # The output is sigmoid(w·a + b), 0.5 exactly where w·a + b = 0. In this view's
         # coordinates u (a = centre + u·basis) that is (basis w)·u + w·centre + b = 0.
         b = float(out.b[0])
         view["separator"] = {"w": _round(basis @ w_out), "b": round(float(w_out @ centre) + b, 6)}
     return view, (basis if units > 2 else None)
+
+
+def _drawing(
+    values: Array, project: Callable[[Array], Array], parts: dict[str, slice]
+) -> dict[str, Any]:
+    """A representation's points, grid lines and boundary, in a view's coordinates."""
+    return {
+        "points": _xy(project(values[parts["points"]])),
+        "grid": _grid_xy(project(values[parts["grid"]])),
+        "boundary": _with_gaps(project(values[parts["ends"]]), pieces=-1, per_piece=2),
+    }
 
 
 def _describe_plane(rep: _Representation, share: Array | None) -> dict[str, Any]:

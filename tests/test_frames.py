@@ -99,3 +99,19 @@ def test_contour_traces_a_circle():
     segments = contour_segments(np.hypot(gx, gy), axis, axis, 0.5)
     radii = np.linalg.norm(segments.reshape(-1, 2), axis=1)
     assert len(segments) > 20 and np.abs(radii - 0.5).max() < 0.01
+
+
+def test_affine_part_is_the_weighted_sum_seen_through_the_same_view():
+    state = new_state(TrainingConfig(dataset="xor", hidden_layers=(2, 5)))
+    train_steps(state, 20)
+    frame, _ = build_frame(state, {})
+    first, second = frame["layers"][1], frame["layers"][2]
+    z = state.x @ state.layers[0].w + state.layers[0].b
+    np.testing.assert_allclose(coords(first["pre"]["points"]), z, atol=1e-4)
+    np.testing.assert_allclose(coords(first["points"]), np.tanh(z), atol=1e-4)
+    # A straight map keeps grid lines straight: every line of the affine picture is collinear.
+    line = coords(first["pre"]["grid"]["vertical"])[:21]
+    direction = line[-1] - line[0]
+    offsets = (line - line[0]) @ np.array([-direction[1], direction[0]])
+    assert np.abs(offsets).max() < 1e-3 * np.linalg.norm(direction) ** 2
+    assert second["pre"] is not None and frame["layers"][-1]["pre"] is None

@@ -2,6 +2,7 @@
 // Every update goes through Plotly.react, which redraws only what changed.
 
 import { BOUNDARY_COLOR, CLASS_COLORS, GRID_COLORS, PROBABILITY_SCALE } from "./colors.js";
+import { OWN, canMorph, morphControl, morphed } from "./morph.js";
 import { StableRange } from "./ranges.js";
 
 const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d", "autoScale2d"] };
@@ -133,16 +134,23 @@ export class Plots {
 
   // The input layer is the big input plot; every later layer gets a panel after it.
   drawLayers(frame) {
+    this.frame = frame;
     const layers = frame.layers.slice(1);
-    this.ensurePanels(layers);
+    this.ensurePanels(layers, frame.layers);
     return Promise.all(layers.map((layer, i) => this.drawLayer(layer, i)));
   }
 
-  ensurePanels(layers) {
-    const signature = layers.map((l) => `${l.units}${l.view}`).join("|");
+  // Redraw one panel from the last frame, e.g. when its morph slider moves.
+  redrawPanel(i) {
+    if (this.frame) this.drawLayer(this.frame.layers[i + 1], i);
+  }
+
+  ensurePanels(layers, all) {
+    const signature = layers.map((l) => `${l.units}${l.view}${l.activation}`).join("|");
     if (this.container.dataset.signature === signature) return;
     this.container.dataset.signature = signature;
     this.layerRanges = layers.map(() => ({ x: new StableRange(), y: new StableRange() }));
+    this.morphAt = layers.map(() => OWN);
     this.panels = layers.map((layer, i) => {
       const panel = document.createElement("figure");
       panel.className = "layer";
@@ -153,6 +161,9 @@ export class Plots {
       plot.className = "layer-plot";
       plot.id = `layer-plot-${layer.index}`;
       panel.append(title, note, plot);
+      if (canMorph(layer, all[i])) {
+        panel.append(morphControl(layer.name, layer.activation, (t) => { this.morphAt[i] = t; this.redrawPanel(i); }));
+      }
       return panel;
     });
     this.container.replaceChildren(this.container.firstElementChild, ...this.panels);
@@ -163,7 +174,8 @@ export class Plots {
     panel.querySelector("h3").textContent = panelTitle(layer);
     panel.querySelector(".note").textContent = layer.note;
     const ranges = this.layerRanges[i];
-    const traces = layer.view === "curve" ? this.curveTraces(layer, ranges) : this.planeTraces(layer, ranges);
+    const shown = morphed(layer, this.frame.layers[i], this.morphAt[i]);
+    const traces = layer.view === "curve" ? this.curveTraces(layer, ranges) : this.planeTraces(shown, ranges);
     // Equal scales where both axes measure the same kind of thing; a projection's axes can
     // differ in spread by a factor of a hundred, and would then squash the picture flat.
     const equal = layer.view === "plane" && layer.kind === "hidden";

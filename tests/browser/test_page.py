@@ -127,3 +127,27 @@ def test_feature_checkboxes_change_the_network_input(page):
     page.click("#features input[value='x1*x2']")  # the last input cannot be removed
     page.wait_for_timeout(300)
     assert page.is_checked("#features input[value='x1*x2']")
+
+
+def test_morph_slider_moves_a_layer_between_its_two_moves(page):
+    page.get_by_role("button", name="Step", exact=True).click()
+    expect(page.locator("#step-count")).to_have_text("1")
+
+    def points(selector):
+        return page.eval_on_selector(
+            selector, "el => { const t = el.data.at(-1); return [t.x, t.y]; }"
+        )
+
+    own = points("#layer-plot-1")
+    page.get_by_role("button", name="Hidden layer 1: show previous layer").click()
+    page.wait_for_function(
+        "() => document.querySelector('.morph-caption').textContent.includes('previous layer')"
+    )
+    assert points("#layer-plot-1") == points("#plot-input")  # t = 0: the input layer's picture
+    page.get_by_role("button", name="Hidden layer 1: show weighted sums").click()
+    page.wait_for_timeout(200)
+    affine = points("#layer-plot-1")
+    assert affine != own and affine != points("#plot-input")
+    page.get_by_role("button", name="Hidden layer 1: show activation").click()
+    page.wait_for_timeout(200)
+    assert points("#layer-plot-1") == own  # t = 2: the layer itself again

@@ -1,0 +1,70 @@
+// A layer as two moves. A slider per panel runs from the previous layer's picture (0) to this
+// layer's weighted sums z = W·a + b (1: a straight map) to its activations (2: the bend), by
+// straight-line interpolation of every point, grid line and boundary coordinate.
+
+const STOPS = [
+  { t: 0, label: "previous layer", caption: "The previous layer's picture, the starting point of this layer's two moves." },
+  { t: 1, label: "weighted sums", caption: "Move 1, the affine map z = W·a + b: it can only rotate, stretch, shear and shift, so straight grid lines stay straight." },
+  { t: 2, label: "activation", caption: "Move 2, the activation applied to every z: this is where the grid bends and folds." },
+];
+export const OWN = 2;
+
+function lerpXY(a, b, t) {
+  return {
+    x: a.x.map((v, k) => (v === null ? null : v + (b.x[k] - v) * t)),
+    y: a.y.map((v, k) => (v === null ? null : v + (b.y[k] - v) * t)),
+  };
+}
+
+function lerpDrawing(a, b, t) {
+  return {
+    points: lerpXY(a.points, b.points, t),
+    grid: { vertical: lerpXY(a.grid.vertical, b.grid.vertical, t), horizontal: lerpXY(a.grid.horizontal, b.grid.horizontal, t) },
+    boundary: lerpXY(a.boundary, b.boundary, t),
+  };
+}
+
+export function canMorph(layer, previous) {
+  return Boolean(layer.pre && previous && previous.grid);
+}
+
+// The layer as drawn at slider position t (2 = the layer itself).
+export function morphed(layer, previous, t) {
+  if (t >= OWN || !canMorph(layer, previous)) return layer;
+  const drawing = t <= 1 ? lerpDrawing(previous, layer.pre, t) : lerpDrawing(layer.pre, layer, t - 1);
+  return { ...layer, ...drawing, separator: null };
+}
+
+export function caption(t) {
+  return STOPS.reduce((best, stop) => (Math.abs(stop.t - t) < Math.abs(best.t - t) ? stop : best)).caption;
+}
+
+// The slider and its three named stops, under a panel. onMove(t) is called as it moves.
+export function morphControl(layerName, activation, onMove) {
+  const box = document.createElement("div");
+  box.className = "morph";
+  const slider = document.createElement("input");
+  slider.type = "range";
+  slider.min = "0";
+  slider.max = String(OWN);
+  slider.step = "0.02";
+  slider.value = String(OWN);
+  slider.setAttribute("aria-label", `${layerName}: morph from the previous layer to this one`);
+  const stops = document.createElement("div");
+  stops.className = "morph-stops";
+  const text = document.createElement("p");
+  text.className = "morph-caption";
+  const move = (t) => { slider.value = String(t); text.textContent = caption(t); onMove(t); };
+  for (const stop of STOPS) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = stop.t === OWN && activation ? activation : stop.label;
+    button.setAttribute("aria-label", `${layerName}: show ${stop.label}`);
+    button.addEventListener("click", () => move(stop.t));
+    stops.append(button);
+  }
+  slider.addEventListener("input", () => move(Number(slider.value)));
+  text.textContent = caption(OWN);
+  box.append(slider, stops, text);
+  return box;
+}
