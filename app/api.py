@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
+from app.history import MAX_SNAPSHOTS
 from app.schemas import (
     ConfigBody,
     ConfigChanged,
@@ -111,8 +112,18 @@ def reset(session: SessionDep) -> JSONResponse:
 def read_frame(
     session: SessionDep,
     since: Annotated[int | None, Query(ge=0, description="Last revision the client has")] = None,
+    at: Annotated[
+        int | None, Query(ge=0, le=MAX_SNAPSHOTS - 1, description="A timeline snapshot's index")
+    ] = None,
 ) -> Response:
-    """The latest frame, or 204 if it is still the revision the client already has."""
+    """The latest frame (204 if still revision `since`), or the frame of timeline snapshot `at`."""
+    if at is not None:
+        try:
+            return JSONResponse(session.frame_at(at))
+        except IndexError:
+            last = session.timeline_length() - 1
+            message = f"at must be a timeline index from 0 to {last}"
+            raise HTTPException(422, [{"field": "at", "message": message}]) from None
     if since is not None and since == session.revision:
         return Response(status_code=204)
     return JSONResponse(session.frame())

@@ -107,6 +107,8 @@ def describe_error(field: str, error: dict[str, Any]) -> str:
     if field in LIMITS:
         low, high = LIMITS[field]
         return f"{field} must be a finite number from {low:g} to {high:g}"
+    if field == "at":
+        return "at must be a timeline index from 0 to the number of snapshots - 1"
     if field.startswith("features"):
         return f"features: 1 to {len(FEATURES)} distinct names from: {', '.join(FEATURES)}"
     if field == "dataset":

@@ -19,7 +19,7 @@ from typing import Any
 import anyio
 
 from app.frames import build_frame
-from app.training import TrainingConfig, new_state, reset_weights, train_steps
+from app.training import TrainingConfig, at_snapshot, new_state, reset_weights, train_steps
 
 DIVERGED_MESSAGE = (
     "Training stopped: the loss became infinite or not a number, so the last update was "
@@ -78,6 +78,18 @@ class Session:
         with self.lock:
             return self._frame()
 
+    def frame_at(self, index: int) -> dict[str, Any]:
+        """The frame of one timeline snapshot. Raises IndexError if there is no such snapshot."""
+        with self.lock:
+            if not 0 <= index < len(self.state.history):
+                raise IndexError(index)
+            body, self._bases = build_frame(at_snapshot(self.state, index), self._bases)
+            return {**self._status(), **body, "timeline_index": index}
+
+    def timeline_length(self) -> int:
+        with self.lock:
+            return len(self.state.history)
+
     def summary(self) -> dict[str, Any]:
         with self.lock:
             return {
@@ -113,13 +125,16 @@ class Session:
         if self._cached is None or self._cached[0] != self.revision:
             body, self._bases = build_frame(self.state, self._bases)
             self._cached = (self.revision, body)
+        return {**self._status(), **self._cached[1], "timeline_index": None}
+
+    def _status(self) -> dict[str, Any]:
         message = {"diverged": DIVERGED_MESSAGE, "idle": IDLE_MESSAGE}.get(self.stopped_reason)
         return {
             "revision": self.revision,
             "training": self.training,
             "stopped_reason": self.stopped_reason,
             "message": message,
-            **self._cached[1],
+            "timeline": list(self.state.history.steps),
         }
 
 

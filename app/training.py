@@ -14,6 +14,7 @@ import numpy as np
 
 from app.datasets import make_dataset
 from app.features import RAW, feature_map
+from app.history import History, capacity
 from app.model import Layer, backward, forward, init_layers, sgd_update
 
 Array = np.ndarray
@@ -61,12 +62,16 @@ class TrainingState:
     rng: np.random.Generator  # draws the mini-batches
     step: int = 0
     diverged: bool = False
+    history: History | None = None  # None: start one, with step 0's weights
     # Derived once, so a step neither recomputes the features nor re-selects the training points.
     _train_index: Array = field(init=False, repr=False)
     x_train: Array = field(init=False, repr=False)  # the training points' features
     y_train: Array = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        if self.history is None:
+            self.history = History(capacity(self.layers))
+            self.history.record(self.step, self.layers)
         self._train_index = np.flatnonzero(~self.is_test)
         self.x_train = feature_map(self.config.features, self.x[self._train_index])
         self.y_train = self.y[self._train_index]
@@ -82,6 +87,7 @@ class TrainingState:
             "rng": self.rng.bit_generator.state,
             "step": self.step,
             "diverged": self.diverged,
+            "history": self.history.to_dict(),
         }
 
     @classmethod
@@ -97,6 +103,7 @@ class TrainingState:
             rng=rng,
             step=d["step"],
             diverged=d["diverged"],
+            history=History.from_dict(d["history"]),
         )
 
 
@@ -116,7 +123,14 @@ def new_state(config: TrainingConfig) -> TrainingState:
 
 def reset_weights(state: TrainingState) -> TrainingState:
     """Start training again on the same data, from the seed's initial weights."""
-    return replace(new_state(state.config), x=state.x, y=state.y, is_test=state.is_test)
+    fresh = new_state(state.config)
+    return replace(fresh, x=state.x, y=state.y, is_test=state.is_test, history=fresh.history)
+
+
+def at_snapshot(state: TrainingState, index: int) -> TrainingState:
+    """The run as it was at one of its timeline's snapshots (for looking, not training)."""
+    history = state.history
+    return replace(state, layers=history.snapshots[index], step=history.steps[index])
 
 
 def train_step(state: TrainingState) -> bool:
@@ -138,6 +152,7 @@ def train_step(state: TrainingState) -> bool:
         return False
     state.layers = updated
     state.step += 1
+    state.history.record(state.step, updated)
     return True
 
 

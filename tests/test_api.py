@@ -265,3 +265,19 @@ def test_page_and_plotly_are_served_locally(client):
     assert js.status_code == 200 and "javascript" in js.headers["content-type"]
     assert len(js.content) > 1_000_000
     assert client.get("/static/js/main.js").status_code == 200
+
+
+def test_timeline_frames(client):
+    sid = new_session(client)
+    frame = client.post(f"/api/sessions/{sid}/step", json={"steps": 50}).json()
+    assert frame["timeline"] == list(range(51)) and frame["timeline_index"] is None
+    then = client.get(f"/api/sessions/{sid}/frame", params={"at": 10}).json()
+    assert then["step"] == 10 and then["timeline_index"] == 10
+    assert client.get(f"/api/sessions/{sid}").json()["step"] == 50  # still at the latest
+    r = client.get(f"/api/sessions/{sid}/frame", params={"at": 51})
+    assert r.status_code == 422
+    assert r.json() == {
+        "detail": [{"field": "at", "message": "at must be a timeline index from 0 to 50"}]
+    }
+    r = client.get(f"/api/sessions/{sid}/frame", params={"at": -1})
+    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "at"

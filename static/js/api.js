@@ -57,6 +57,11 @@ export class SessionClient {
     return (await this.call("GET", `frame${query}`)).body;
   }
 
+  // The frame of a timeline snapshot.
+  async frameAt(index) {
+    return (await this.call("GET", `frame?at=${index}`)).body;
+  }
+
   async call(method, action, body) {
     const url = () => `/api/sessions/${encodeURIComponent(this.id)}/${action}`;
     try {

@@ -5,6 +5,7 @@ import { Guide } from "./guide.js";
 import { Player } from "./player.js";
 import { Plots } from "./plots.js";
 import { Settings } from "./settings.js";
+import { Timeline } from "./timeline.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -12,6 +13,12 @@ const client = new SessionClient();
 const plots = new Plots();
 const player = new Player(client, showFrame, stopped);
 let settings;
+const timeline = new Timeline(client, {
+  beforeLookBack: async () => {
+    if (player.playing) { await player.pause(); showPlaying(false); }
+  },
+  showFrame,
+});
 
 // Read by the browser tests and the benchmark: how many frames were drawn, and how long
 // drawing them took.
@@ -38,6 +45,7 @@ async function showFrame(frame) {
   $("train-accuracy").textContent = percent(frame.metrics.train_accuracy);
   $("test-accuracy").textContent = percent(frame.metrics.test_accuracy);
   if (frame.message) say(frame.message);
+  if (frame.timeline_index === null) timeline.follow(frame);
   const started = performance.now();
   await plots.draw(frame);
   renderStats.lastMs = performance.now() - started;

@@ -70,7 +70,7 @@ export class Plots {
 
   async draw(frame) {
     this.data = frame.data;
-    this.addLoss(frame);
+    if (frame.timeline_index === null) this.addLoss(frame);  // a look back adds nothing
     await Promise.all([this.drawInput(frame), this.drawLossSometimes(frame), this.drawLayers(frame)]);
   }
 
@@ -110,6 +110,7 @@ export class Plots {
   // The loss curve changes little from one frame to the next; redrawing it a few times a
   // second is enough, and leaves time for the panels.
   drawLossSometimes(frame) {
+    this.viewedStep = frame.timeline_index === null ? null : frame.step;
     const now = performance.now();
     if (frame.training && now - (this.lossDrawnAt ?? 0) < LOSS_REDRAW_MS) return null;
     this.lossDrawnAt = now;
@@ -129,6 +130,10 @@ export class Plots {
       yaxis: { title: { text: "loss" }, rangemode: "tozero", autorange: true },
       legend: { orientation: "h", x: 1, xanchor: "right", y: 1, yanchor: "bottom" },
     };
+    if (this.viewedStep !== null && this.viewedStep !== undefined) {
+      // Where on the curve the snapshot on screen sits.
+      layout.shapes = [{ type: "line", xref: "x", yref: "paper", x0: this.viewedStep, x1: this.viewedStep, y0: 0, y1: 1, line: { color: "#2b5fd9", width: 2 } }];
+    }
     return Plotly.react("plot-loss", traces, layout, CONFIG);
   }
 

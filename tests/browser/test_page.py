@@ -151,3 +151,17 @@ def test_morph_slider_moves_a_layer_between_its_two_moves(page):
     page.get_by_role("button", name="Hidden layer 1: show activation").click()
     page.wait_for_timeout(200)
     assert points("#layer-plot-1") == own  # t = 2: the layer itself again
+
+
+def test_timeline_scrubs_back_and_training_resumes_from_the_latest(page):
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.wait_for_function("() => Number(document.querySelector('#step-count').textContent) >= 150")
+    latest_heatmap = plot_data(page, "#plot-input")[0]["z"]
+    page.locator("#timeline").fill("5")
+    expect(page.locator("#timeline-label")).to_have_text("looking back · step 5")
+    expect(page.locator("#step-count")).to_have_text("5")
+    expect(page.get_by_role("button", name="Train", exact=True)).to_be_visible()  # paused
+    assert plot_data(page, "#plot-input")[0]["z"] != latest_heatmap
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.wait_for_function("() => Number(document.querySelector('#step-count').textContent) > 150")
+    expect(page.locator("#timeline-label")).to_contain_text("live")

@@ -1,0 +1,65 @@
+"""A run's timeline: snapshots of the weights at steps spread evenly over training.
+
+The number of snapshots is capped by a memory budget. When the timeline is full, every other
+snapshot is dropped and snapshots are then taken half as often, so at any moment the ones kept
+cover the whole run, evenly, from step 0 to the latest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from app.model import Layer
+
+BUDGET_BYTES = 256 * 1024  # per run
+MIN_SNAPSHOTS, MAX_SNAPSHOTS = 16, 400
+
+
+def capacity(layers: list[Layer]) -> int:
+    """How many snapshots of these layers fit in the budget (within fixed bounds)."""
+    size = sum(la.w.nbytes + la.b.nbytes for la in layers)
+    return int(np.clip(BUDGET_BYTES // size, MIN_SNAPSHOTS, MAX_SNAPSHOTS))
+
+
+@dataclass
+class History:
+    capacity: int
+    interval: int = 1  # record a snapshot once the step has moved on by at least this much
+    steps: list[int] = field(default_factory=list)
+    snapshots: list[list[Layer]] = field(default_factory=list)
+
+    def record(self, step: int, layers: list[Layer]) -> None:
+        """Keep these weights if enough steps have passed since the last snapshot."""
+        if self.steps and step - self.steps[-1] < self.interval:
+            return
+        if len(self.steps) >= self.capacity:
+            self.steps, self.snapshots = self.steps[::2], self.snapshots[::2]
+            self.interval *= 2
+            if step - self.steps[-1] < self.interval:
+                return
+        # Layers are never changed in place (each update makes new ones), so no copy is needed.
+        self.steps.append(step)
+        self.snapshots.append(layers)
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "capacity": self.capacity,
+            "interval": self.interval,
+            "steps": list(self.steps),
+            "snapshots": [
+                [{"w": la.w.tolist(), "b": la.b.tolist()} for la in s] for s in self.snapshots
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> History:
+        snapshots = [
+            [Layer(np.array(la["w"]), np.array(la["b"])) for la in s] for s in d["snapshots"]
+        ]
+        return cls(d["capacity"], d["interval"], list(d["steps"]), snapshots)

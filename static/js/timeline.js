@@ -1,0 +1,59 @@
+// The timeline: a slider over the run's snapshots (the last position is "live"), and Replay,
+// which steps through them in order. Looking back pauses training; Train resumes from the
+// latest state, not from the snapshot on screen.
+
+export class Timeline {
+  constructor(client, { beforeLookBack, showFrame }) {
+    this.client = client;
+    this.beforeLookBack = beforeLookBack;
+    this.showFrame = showFrame;
+    this.slider = document.getElementById("timeline");
+    this.label = document.getElementById("timeline-label");
+    this.steps = [];
+    this.generation = 0;
+    this.replaying = null;
+    this.slider.addEventListener("input", () => { this.replaying = null; this.lookAt(Number(this.slider.value)); });
+    document.getElementById("replay-button").addEventListener("click", () => this.replay());
+  }
+
+  get live() {
+    return Number(this.slider.value) >= this.steps.length;
+  }
+
+  // Every live frame: the slider grows with the run and sits at its live end.
+  follow(frame) {
+    this.generation += 1;
+    this.replaying = null;
+    this.steps = frame.timeline;
+    this.slider.max = String(this.steps.length);
+    this.slider.value = String(this.steps.length);
+    this.label.textContent = `live · step ${frame.step}`;
+  }
+
+  async lookAt(index) {
+    const generation = ++this.generation;
+    await this.beforeLookBack();
+    if (index >= this.steps.length) {
+      const frame = await this.client.frame();
+      if (generation === this.generation) { await this.showFrame(frame); this.follow(frame); }
+      return;
+    }
+    const frame = await this.client.frameAt(index);
+    if (generation !== this.generation) return;
+    this.slider.value = String(index);
+    this.label.textContent = `looking back · step ${frame.step}`;
+    await this.showFrame(frame);
+  }
+
+  async replay() {
+    const token = {};
+    this.replaying = token;
+    const count = this.steps.length;
+    for (let index = 0; index <= count; index++) {
+      if (this.replaying !== token) return;  // the slider was moved, or training resumed
+      await this.lookAt(index);
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+    this.replaying = null;
+  }
+}

@@ -1,0 +1,54 @@
+"""The timeline: bounded, evenly thinned, and able to show the run as it was."""
+
+import json
+
+import numpy as np
+
+from app.frames import build_frame
+from app.history import BUDGET_BYTES, History, capacity
+from app.model import Layer
+from app.training import TrainingConfig, TrainingState, at_snapshot, new_state, train_steps
+
+
+def test_history_stays_within_its_cap_and_covers_the_run_evenly():
+    history = History(capacity=16)
+    layers = [Layer(np.zeros((2, 1)), np.zeros(1))]
+    for step in range(0, 10_001):
+        history.record(step, layers)
+        assert len(history) <= 16
+    steps = np.array(history.steps)
+    assert steps[0] == 0 and steps[-1] > 10_000 - 2 * history.interval
+    gaps = np.diff(steps)
+    assert gaps.min() == gaps.max() == history.interval  # evenly spaced
+
+
+def test_capacity_follows_the_memory_budget():
+    small = new_state(TrainingConfig(hidden_layers=(2,)))
+    big = new_state(TrainingConfig(hidden_layers=(8,) * 6))
+    assert capacity(small.layers) == 400  # tiny nets hit the upper bound
+    size = sum(la.w.nbytes + la.b.nbytes for la in big.layers)
+    assert capacity(big.layers) * size <= BUDGET_BYTES
+    train_steps(big, 3000)
+    held = sum(la.w.nbytes + la.b.nbytes for s in big.history.snapshots for la in s)
+    assert held <= BUDGET_BYTES
+
+
+def test_a_snapshot_shows_the_run_as_it_was():
+    state = new_state(TrainingConfig(dataset="xor", learning_rate=0.3))
+    early = new_state(TrainingConfig(dataset="xor", learning_rate=0.3))
+    train_steps(state, 500)
+    index = state.history.steps.index(20)
+    train_steps(early, 20)
+    then, _ = build_frame(at_snapshot(state, index), {})
+    expected, _ = build_frame(early, {})
+    assert then["step"] == 20 and then["metrics"] == expected["metrics"]
+    assert then["boundary"]["p"] == expected["boundary"]["p"]
+    assert state.step == 500  # looking back does not rewind the run
+
+
+def test_history_survives_a_snapshot_of_the_state():
+    state = new_state(TrainingConfig())
+    train_steps(state, 100)
+    copy = TrainingState.from_dict(json.loads(json.dumps(state.to_dict())))
+    assert copy.history.steps == state.history.steps
+    assert np.array_equal(copy.history.snapshots[5][0].w, state.history.snapshots[5][0].w)
