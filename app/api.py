@@ -86,6 +86,12 @@ def step(session: SessionDep, body: StepBody | None = None) -> JSONResponse:
     return JSONResponse(session.step((body or StepBody()).steps))
 
 
+@router.post("/sessions/{session_id}/phase", responses=NOT_FOUND)
+def phase(session: SessionDep) -> JSONResponse:
+    """Pause and do only the next phase of a training step (forward, loss, backward, update)."""
+    return JSONResponse(session.phase_step())
+
+
 @router.post("/sessions/{session_id}/train", response_model=TrainingStatus, responses=NOT_FOUND)
 def train(session: SessionDep) -> dict:
     """Train continuously on the server until paused (or diverged, or left unwatched)."""

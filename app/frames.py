@@ -66,6 +66,7 @@ def build_frame(
     frame = {
         "step": state.step,
         "metrics": _metrics(state, fwd.logit[parts["points"]]),
+        "loop": _loop(state, fwd.logit[parts["points"]]),
         "data": {
             "labels": state.y.astype(int).tolist(),
             "is_test": state.is_test.tolist(),
@@ -156,6 +157,40 @@ def _representations(state: TrainingState, raw: Array, fwd: ForwardPass) -> list
         )
     )
     return reps
+
+
+def _loop(state: TrainingState, logit: Array) -> dict[str, Any]:
+    """The training loop's live quantities: one sample's prediction against its target, the
+    batch's loss, and each layer's gradient and update sizes."""
+    pending = state.pending
+    sample = int(np.flatnonzero(~state.is_test)[0])
+    p = float(sigmoid(logit[sample]))
+    target = float(state.y[sample])
+    current = pending.grads if pending is not None and pending.grads is not None else None
+    lr = state.config.learning_rate
+
+    def norms(grads: list | None, scale: float = 1.0) -> list[float] | None:
+        if grads is None:
+            return None
+        return [round(scale * float(np.sqrt(np.sum(g.w**2) + np.sum(g.b**2))), 6) for g in grads]
+
+    return {
+        "batch_size": len(pending.y)
+        if pending
+        else (state.config.batch_size or len(state.y_train)),
+        "batch_loss": pending.loss if pending is not None else None,
+        "grad_norms": norms(current if current is not None else state.last_grads),
+        "update_norms": norms(state.last_grads, lr),
+        "learning_rate": lr,
+        "sample": {
+            "x": _round(state.x[sample]),
+            "target": ["A", "B"][int(target)],
+            "p": round(p, 4),
+            "loss": round(
+                float(bce_loss(logit[sample : sample + 1], state.y[sample : sample + 1])), 4
+            ),
+        },
+    }
 
 
 def _layer_view(

@@ -19,7 +19,14 @@ from typing import Any
 import anyio
 
 from app.frames import build_frame
-from app.training import TrainingConfig, at_snapshot, new_state, reset_weights, train_steps
+from app.training import (
+    TrainingConfig,
+    advance_phase,
+    at_snapshot,
+    new_state,
+    reset_weights,
+    train_steps,
+)
 
 DIVERGED_MESSAGE = (
     "Training stopped: the loss became infinite or not a number, so the last update was "
@@ -47,6 +54,17 @@ class Session:
         with self.lock:
             self.training = False
             self._advance(n)
+            return self._frame()
+
+    def phase_step(self) -> dict[str, Any]:
+        """Pause, then do just the next phase of a step: forward, loss, backward or update."""
+        with self.lock:
+            self.training = False
+            if not self.state.diverged:
+                self.phase = advance_phase(self.state)
+                if self.state.diverged:
+                    self.stopped_reason = "diverged"
+            self.revision += 1
             return self._frame()
 
     def reset(self) -> dict[str, Any]:
@@ -108,6 +126,7 @@ class Session:
         self._restart()
 
     def _restart(self) -> None:
+        self.phase: str | None = None  # the phase just done, when stepping phase by phase
         self.training = False
         self.stopped_reason: str | None = None
         self._bases: dict = {}
@@ -115,6 +134,7 @@ class Session:
         self.revision += 1
 
     def _advance(self, n: int) -> None:
+        self.phase = None
         train_steps(self.state, n)
         if self.state.diverged:
             self.training, self.stopped_reason = False, "diverged"
@@ -135,6 +155,7 @@ class Session:
             "stopped_reason": self.stopped_reason,
             "message": message,
             "timeline": list(self.state.history.steps),
+            "phase": self.phase,
         }
 
 

@@ -15,7 +15,7 @@ import numpy as np
 from app.datasets import make_dataset
 from app.features import RAW, feature_map
 from app.history import History, capacity
-from app.model import Layer, backward, forward, init_layers, sgd_update
+from app.model import ForwardPass, Layer, backward, bce_loss, forward, init_layers, sgd_update
 
 Array = np.ndarray
 
@@ -63,6 +63,10 @@ class TrainingState:
     step: int = 0
     diverged: bool = False
     history: History | None = None  # None: start one, with step 0's weights
+    # Kept for display only, and not saved by to_dict: the last update's gradients, and a step
+    # being taken phase by phase (saving mid-step would save a batch that was already drawn).
+    last_grads: list[Layer] | None = None
+    pending: StepInProgress | None = None
     # Derived once, so a step neither recomputes the features nor re-selects the training points.
     _train_index: Array = field(init=False, repr=False)
     x_train: Array = field(init=False, repr=False)  # the training points' features
@@ -130,7 +134,27 @@ def reset_weights(state: TrainingState) -> TrainingState:
 def at_snapshot(state: TrainingState, index: int) -> TrainingState:
     """The run as it was at one of its timeline's snapshots (for looking, not training)."""
     history = state.history
-    return replace(state, layers=history.snapshots[index], step=history.steps[index])
+    return replace(
+        state,
+        layers=history.snapshots[index],
+        step=history.steps[index],
+        last_grads=None,
+        pending=None,
+    )
+
+
+PHASES = ("forward", "loss", "backward", "update")
+
+
+@dataclass
+class StepInProgress:
+    """A step taken one phase at a time, so a learner can watch each phase on its own."""
+
+    x: Array
+    y: Array
+    fwd: ForwardPass
+    loss: float | None = None
+    grads: list[Layer] | None = None
 
 
 def train_step(state: TrainingState) -> bool:
@@ -138,20 +162,50 @@ def train_step(state: TrainingState) -> bool:
 
     Returns False, leaving the weights as they were, if the update would make any weight NaN,
     infinite or larger than WEIGHT_LIMIT; the run is then marked as diverged. (A loss that
-    overflows always shows up in the weights within a step or two, so checking them is enough.)
+    overflows always shows up in the weights within a step or two, so checking them is enough,
+    and the fast path skips computing the loss.) A step begun phase by phase is finished.
     """
+    while state.pending is not None:
+        if advance_phase(state) == "update":
+            return not state.diverged
     x, y = _batch(state)
     activation = state.config.activation
-    # Overflow is how divergence shows itself; it is detected below, so NumPy need not warn.
+    # Overflow is how divergence shows itself; it is detected, so NumPy need not warn.
     with np.errstate(over="ignore", invalid="ignore"):
         fwd = forward(state.layers, x, activation)
         grads = backward(state.layers, fwd, y, activation)
+    return _update(state, grads)
+
+
+def advance_phase(state: TrainingState) -> str:
+    """Do the next phase of the current step (starting one if needed); returns its name."""
+    activation = state.config.activation
+    step = state.pending
+    with np.errstate(over="ignore", invalid="ignore"):
+        if step is None:
+            x, y = _batch(state)
+            state.pending = StepInProgress(x, y, forward(state.layers, x, activation))
+            return "forward"
+        if step.loss is None:
+            step.loss = bce_loss(step.fwd.logit, step.y)
+            return "loss"
+        if step.grads is None:
+            step.grads = backward(state.layers, step.fwd, step.y, activation)
+            return "backward"
+    state.pending = None
+    _update(state, step.grads)
+    return "update"
+
+
+def _update(state: TrainingState, grads: list[Layer]) -> bool:
+    with np.errstate(over="ignore", invalid="ignore"):
         updated = sgd_update(state.layers, grads, state.config.learning_rate)
     if not _weights_sane(updated):
         state.diverged = True
         return False
     state.layers = updated
     state.step += 1
+    state.last_grads = grads
     state.history.record(state.step, updated)
     return True
 

@@ -281,3 +281,20 @@ def test_timeline_frames(client):
     }
     r = client.get(f"/api/sessions/{sid}/frame", params={"at": -1})
     assert r.status_code == 422 and r.json()["detail"][0]["field"] == "at"
+
+
+def test_phase_by_phase(client):
+    sid = new_session(client)
+    client.post(f"/api/sessions/{sid}/train")
+    frames = [client.post(f"/api/sessions/{sid}/phase").json() for _ in range(4)]
+    assert [f["phase"] for f in frames] == ["forward", "loss", "backward", "update"]
+    assert all(f["training"] is False for f in frames)  # phase stepping pauses training
+    first_step = frames[0]["step"]
+    assert [f["step"] for f in frames] == [first_step] * 3 + [first_step + 1]
+    assert frames[0]["loop"]["batch_loss"] is None and frames[1]["loop"]["batch_loss"] > 0
+    assert len(frames[2]["loop"]["grad_norms"]) == 3
+    assert frames[3]["loop"]["update_norms"] == [
+        pytest.approx(0.03 * g, rel=1e-3) for g in frames[2]["loop"]["grad_norms"]
+    ]
+    after = client.post(f"/api/sessions/{sid}/step").json()
+    assert after["phase"] is None and after["step"] == first_step + 2

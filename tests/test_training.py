@@ -8,10 +8,13 @@ import pytest
 
 from app.frames import build_frame
 from app.training import (
+    PHASES,
     TrainingConfig,
     TrainingState,
+    advance_phase,
     new_state,
     reset_weights,
+    train_step,
     train_steps,
 )
 
@@ -114,3 +117,38 @@ def test_divergence_stops_training_and_keeps_finite_weights():
     assert state.diverged and taken < 100 and state.step == taken
     assert all(np.isfinite(p).all() for p in weights(state))
     assert train_steps(state, 10) == 0
+
+
+def test_four_phases_make_exactly_one_step():
+    config = TrainingConfig(dataset="moons", batch_size=20)
+    phased, whole = new_state(config), new_state(config)
+    for _ in range(3):
+        assert [advance_phase(phased) for _ in PHASES] == list(PHASES)
+        train_step(whole)
+    assert phased.step == whole.step == 3 and same_weights(phased, whole)
+
+
+def test_a_step_begun_phase_by_phase_is_finished_by_a_whole_step():
+    config = TrainingConfig(dataset="moons", batch_size=20)
+    phased, whole = new_state(config), new_state(config)
+    advance_phase(phased)
+    advance_phase(phased)  # forward and loss done
+    train_step(phased)
+    train_step(whole)
+    assert phased.step == 1 and phased.pending is None and same_weights(phased, whole)
+    train_steps(phased, 5)
+    train_steps(whole, 5)
+    assert same_weights(phased, whole)
+
+
+def test_phases_expose_the_batch_loss_and_gradients():
+    state = new_state(TrainingConfig())
+    advance_phase(state)
+    assert state.pending.loss is None and state.pending.grads is None
+    advance_phase(state)
+    assert state.pending.loss == pytest.approx(0.7, abs=0.1)
+    advance_phase(state)
+    assert [g.w.shape for g in state.pending.grads] == [(2, 8), (8, 8), (8, 1)]
+    before = state.layers
+    advance_phase(state)
+    assert state.layers is not before and state.last_grads is not None

@@ -2,6 +2,7 @@
 
 import { SessionClient } from "./api.js";
 import { Guide } from "./guide.js";
+import { showLoop } from "./loop.js";
 import { Player } from "./player.js";
 import { Plots } from "./plots.js";
 import { Settings } from "./settings.js";
@@ -46,6 +47,7 @@ async function showFrame(frame) {
   $("test-accuracy").textContent = percent(frame.metrics.test_accuracy);
   if (frame.message) say(frame.message);
   if (frame.timeline_index === null) timeline.follow(frame);
+  showLoop(frame, client.config);
   const started = performance.now();
   await plots.draw(frame);
   renderStats.lastMs = performance.now() - started;
@@ -106,6 +108,12 @@ async function step() {
   await showFrame(await client.step(1));
 }
 
+async function phaseStep() {
+  player.halt();
+  showPlaying(false);
+  await showFrame(await client.phase());
+}
+
 async function reset() {
   player.halt();
   showPlaying(false);
@@ -127,6 +135,7 @@ async function start() {
   await showFrame(frame);
   $("train-button").addEventListener("click", () => guarded(toggleTraining));
   $("step-button").addEventListener("click", () => guarded(step));
+  $("phase-button").addEventListener("click", () => guarded(phaseStep));
   $("reset-button").addEventListener("click", () => guarded(reset));
   new Guide((config) => guarded(() => runGuideStep(config)));
   document.body.dataset.ready = "true";

@@ -165,3 +165,20 @@ def test_timeline_scrubs_back_and_training_resumes_from_the_latest(page):
     page.get_by_role("button", name="Train", exact=True).click()
     page.wait_for_function("() => Number(document.querySelector('#step-count').textContent) > 150")
     expect(page.locator("#timeline-label")).to_contain_text("live")
+
+
+def test_phase_step_walks_through_one_loop(page):
+    loop, layers = page.locator("#loop"), page.locator("#layers")
+    for phase in ["forward", "loss", "backward"]:
+        page.get_by_role("button", name="Phase step").click()
+        expect(loop).to_have_attribute("data-phase", phase)
+        expect(layers).to_have_attribute("data-phase", phase)
+        expect(page.locator("#step-count")).to_have_text("0")
+    expect(page.locator("#loop-gradients")).to_contain_text("L1")
+    page.get_by_role("button", name="Phase step").click()
+    expect(loop).to_have_attribute("data-phase", "update")
+    expect(page.locator("#step-count")).to_have_text("1")
+    expect(page.locator("#loop-update")).to_contain_text("L3")
+    page.get_by_role("button", name="Step", exact=True).click()
+    expect(loop).to_have_attribute("data-phase", "")
+    expect(page.locator("#step-count")).to_have_text("2")

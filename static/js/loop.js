@@ -1,0 +1,30 @@
+// The training loop diagram: each box shows its live quantity, and in phase-step mode the
+// phase just done is highlighted, here and on the layer panels.
+
+const $ = (id) => document.getElementById(id);
+
+function fixed(value, digits = 3) {
+  return value === null || value === undefined ? "–" : Number(value).toFixed(digits);
+}
+
+function perLayer(values) {
+  if (!values) return "–";
+  return values.map((v, i) => `L${i + 1} ${v.toExponential(1)}`).join("\n");
+}
+
+export function showLoop(frame, config) {
+  const loop = frame.loop;
+  const sizes = [config.features.length, ...config.hidden_layers, 1].join("-");
+  const sample = loop.sample;
+  $("loop-batch").textContent = `${loop.batch_size} training points`;
+  $("loop-layers").textContent = `${sizes} network`;
+  $("loop-prediction").textContent = `point (${sample.x.map((v) => v.toFixed(2)).join(", ")}):\nP(B) = ${fixed(sample.p)}`;
+  const batchLoss = loop.batch_loss ?? frame.metrics.train_loss;
+  $("loop-loss").textContent = `target ${sample.target}: loss ${fixed(sample.loss)}\nall: ${fixed(batchLoss)}`;
+  const fresh = frame.phase === "backward";
+  $("loop-gradients").textContent = `${fresh ? "" : "last step "}‖gradient‖\n${perLayer(loop.grad_norms)}`;
+  $("loop-update").textContent = `rate ${loop.learning_rate} · ‖change‖\n${perLayer(loop.update_norms)}`;
+  const phase = frame.phase ?? "";
+  $("loop").dataset.phase = phase;
+  $("layers").dataset.phase = phase;
+}
