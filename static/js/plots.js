@@ -142,7 +142,28 @@ export class Plots {
     this.frame = frame;
     const layers = frame.layers.slice(1);
     this.ensurePanels(layers, frame.layers);
-    return Promise.all(layers.map((layer, i) => this.drawLayer(layer, i)));
+    return Promise.all(layers.map((layer, i) => (this.isVisible(this.panels[i]) ? this.drawLayer(layer, i) : null)));
+  }
+
+  // A panel scrolled out of view is not redrawn; it catches up as soon as it is seen again.
+  watchVisibility(element) {
+    this.visible ??= new WeakSet();
+    this.observer ??= new IntersectionObserver((entries) => {
+      for (const entry of entries) {
+        if (entry.isIntersecting) {
+          this.visible.add(entry.target);
+          const i = this.panels.indexOf(entry.target);
+          if (i >= 0) this.redrawPanel(i);
+        } else {
+          this.visible.delete(entry.target);
+        }
+      }
+    });
+    this.observer.observe(element);
+  }
+
+  isVisible(element) {
+    return !this.observer || this.visible.has(element) || !this.drawnOnce?.has(element);
   }
 
   // Redraw one panel from the last frame, e.g. when its morph slider moves.
@@ -172,10 +193,14 @@ export class Plots {
       return panel;
     });
     this.container.replaceChildren(this.container.firstElementChild, ...this.panels);
+    this.observer?.disconnect();
+    this.observer = null;
+    for (const panel of this.panels) this.watchVisibility(panel);
   }
 
   drawLayer(layer, i) {
     const panel = this.panels[i];
+    (this.drawnOnce ??= new WeakSet()).add(panel);
     panel.querySelector("h3").textContent = panelTitle(layer);
     panel.querySelector(".note").textContent = layer.note;
     const ranges = this.layerRanges[i];
