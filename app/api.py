@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
+from app.frames import Projection
 from app.history import MAX_SNAPSHOTS
 from app.schemas import (
     ConfigBody,
@@ -15,6 +16,7 @@ from app.schemas import (
     SessionSummary,
     StepBody,
     TrainingStatus,
+    ViewBody,
     options,
 )
 from app.sessions import Session, SessionStore
@@ -90,6 +92,17 @@ def step(session: SessionDep, body: StepBody | None = None) -> JSONResponse:
 def phase(session: SessionDep) -> JSONResponse:
     """Pause and do only the next phase of a training step (forward, loss, backward, update)."""
     return JSONResponse(session.phase_step())
+
+
+@router.put("/sessions/{session_id}/view", responses=NOT_FOUND)
+def change_view(session: SessionDep, body: ViewBody) -> JSONResponse:
+    """Show a layer of three or more units through PCA (2D or 3D) or chosen neurons."""
+    projection = Projection(body.projection, body.dims, tuple(body.neurons))
+    try:
+        return JSONResponse(session.set_projection(body.layer, projection))
+    except ValueError as error:
+        field, message = error.args
+        raise HTTPException(422, [{"field": field, "message": message}]) from None
 
 
 @router.post("/sessions/{session_id}/train", response_model=TrainingStatus, responses=NOT_FOUND)

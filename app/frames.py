@@ -33,7 +33,9 @@ COORDINATE_LIMIT = 1e6
 
 
 def build_frame(
-    state: TrainingState, bases: dict[int, Array]
+    state: TrainingState,
+    bases: dict[int, Array],
+    projections: dict[int, Projection] | None = None,
 ) -> tuple[dict[str, Any], dict[int, Array]]:
     """The frame for the current state, and the projection bases to reuse for the next one.
 
@@ -58,7 +60,8 @@ def build_frame(
 
     layers, new_bases = [], {}
     for rep in _representations(state, raw, fwd):
-        view, basis = _layer_view(rep, state, parts, bases.get(rep.index))
+        projection = (projections or {}).get(rep.index)
+        view, basis = _layer_view(rep, state, parts, bases.get(rep.index), projection)
         layers.append(view)
         if basis is not None:
             new_bases[rep.index] = basis
@@ -193,11 +196,30 @@ def _loop(state: TrainingState, logit: Array) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class Projection:
+    """How the learner wants a layer of three or more units shown.
+
+    ``pca``: along its top ``dims`` principal components (for the last hidden layer, the output
+    unit's direction first). ``neurons``: two or three of its neurons, used as coordinates.
+    """
+
+    kind: str = "pca"
+    dims: int = 2
+    neurons: tuple[int, ...] = ()
+
+
+def _default_projection(units: int) -> Projection:
+    # Three neurons fit a 3D plot exactly; more need a projection.
+    return Projection("neurons", 3, (0, 1, 2)) if units == 3 else Projection()
+
+
 def _layer_view(
     rep: _Representation,
     state: TrainingState,
     parts: dict[str, slice],
     previous_basis: Array | None,
+    projection: Projection | None = None,
 ) -> tuple[dict[str, Any], Array | None]:
     """One layer's panel: where its neurons put the data, the grid and the boundary."""
     values = rep.values
@@ -208,6 +230,7 @@ def _layer_view(
         "kind": rep.kind,
         "units": 1 if rep.spread_by_x2 else units,
         "activation": rep.activation,
+        "dims": 2,
         "grid": None,
         "boundary": None,
         "separator": None,
@@ -222,28 +245,33 @@ def _layer_view(
     out = state.layers[-1]
     w_out = out.w[:, 0]
     basis, share, centre = np.eye(units), None, np.zeros(units)
+    projection = projection or _default_projection(units)
     if rep.spread_by_x2:
         w_out = np.array([w_out[0], 0.0])  # the output does not see x2 here
+    elif units > 2 and projection.kind == "neurons":
+        basis = np.eye(units)[list(projection.neurons)]
     elif units > 2:
         make_basis = readout_basis if rep.reads_out else pca_basis
         extra = (w_out,) if rep.reads_out else ()
-        basis, share = make_basis(values[parts["points"]], *extra, previous_basis)
+        basis, share = make_basis(values[parts["points"]], *extra, previous_basis, projection.dims)
         centre = values[parts["points"]].mean(axis=0)
 
     def project(rows: Array) -> Array:
         return (rows - centre) @ basis.T
 
-    view.update(_describe_plane(rep, share), **_drawing(values, project, parts))
+    view.update(_describe_view(rep, share, projection if units > 2 else None))
+    view.update(dims=len(basis), **_drawing(values, project, parts))
     if rep.z is not None:
         # The layer's first move, the affine map z = W·a + b, seen through the same projection:
         # moving from here to the activation is then the nonlinearity alone.
         view["pre"] = _drawing(rep.z, project, parts)
-    if rep.reads_out:
+    # The separator is exact only in a view that keeps the output unit's whole direction.
+    if rep.reads_out and (share is not None or len(basis) == units):
         # The output is sigmoid(w·a + b), 0.5 exactly where w·a + b = 0. In this view's
         # coordinates u (a = centre + u·basis) that is (basis w)·u + w·centre + b = 0.
         b = float(out.b[0])
         view["separator"] = {"w": _round(basis @ w_out), "b": round(float(w_out @ centre) + b, 6)}
-    return view, (basis if units > 2 else None)
+    return view, (basis if share is not None else None)
 
 
 def _drawing(
@@ -257,10 +285,42 @@ def _drawing(
     }
 
 
-def _describe_plane(rep: _Representation, share: Array | None) -> dict[str, Any]:
+AXIS_KEYS = ("x", "y", "z")
+
+
+def _describe_view(
+    rep: _Representation, share: Array | None, projection: Projection | None
+) -> dict[str, Any]:
     """The view's name, axis titles and a line saying what is plotted."""
     units = len(rep.unit_names)
     what = "hand-made features" if rep.kind == "features" else "neurons"
+    if projection is not None and projection.kind == "neurons":
+        picked = [rep.unit_names[i] for i in projection.neurons]
+        every = "all three" if len(picked) == units else f"{len(picked)} of the {units}"
+        return {
+            "view": "neurons",
+            "axes": picked,
+            "note": f"{every.capitalize()} {what}' outputs, used directly as coordinates.",
+        }
+    if share is not None and rep.reads_out:
+        others = [f"other direction {i} ({share[i]:.0%})" for i in range(1, len(share))]
+        return {
+            "view": "readout",
+            "axes": [f"output unit's direction ({share[0]:.0%})", *others],
+            "note": (
+                f"{units} {what}. Across: the one direction the output unit looks along, so its "
+                "straight decision boundary is flat across it. Others: the widest remaining spread."
+            ),
+        }
+    if share is not None:
+        return {
+            "view": "pca",
+            "axes": [f"principal component {i + 1} ({share[i]:.0%})" for i in range(len(share))],
+            "note": (
+                f"{units} {what}, seen along the directions in which the points spread the most "
+                "(principal components; % = share of the spread shown)."
+            ),
+        }
     if rep.kind == "input":
         note = "The data as given: each point at its (x1, x2)."
     elif rep.spread_by_x2:
@@ -272,28 +332,7 @@ def _describe_plane(rep: _Representation, share: Array | None) -> dict[str, Any]
         note = "The two hand-made features, used directly as coordinates."
     else:
         note = f"The two neurons' {rep.activation} outputs, used directly as coordinates."
-    if share is None:
-        return {"view": "plane", "axes": rep.unit_names, "note": note}
-    if rep.reads_out:
-        return {
-            "view": "readout",
-            "axes": [
-                f"output unit's direction ({share[0]:.0%})",
-                f"other direction ({share[1]:.0%})",
-            ],
-            "note": (
-                f"{units} {what}. Across: the one direction the output unit looks along, so its "
-                "straight decision line is vertical here. Up: the widest remaining spread."
-            ),
-        }
-    return {
-        "view": "pca",
-        "axes": [f"principal component {i + 1} ({share[i]:.0%})" for i in range(2)],
-        "note": (
-            f"{units} {what}, seen along the two directions in which the points spread the "
-            "most (principal components; % = share of the spread shown)."
-        ),
-    }
+    return {"view": "plane", "axes": rep.unit_names, "note": note}
 
 
 def _curve_view(z: Array, a: Array, activation: str, parts: dict[str, slice]) -> dict[str, Any]:
@@ -316,7 +355,8 @@ def _curve_view(z: Array, a: Array, activation: str, parts: dict[str, slice]) ->
 
 
 def _xy(values: Array) -> dict[str, list[float]]:
-    return {"x": _round(values[:, 0]), "y": _round(values[:, 1])}
+    """Columns as lists under x, y (and z for a 3D view)."""
+    return {key: _round(values[:, i]) for i, key in enumerate(AXIS_KEYS[: values.shape[1]])}
 
 
 def _grid_xy(values: Array) -> dict[str, dict[str, list[float | None]]]:
@@ -330,12 +370,13 @@ def _grid_xy(values: Array) -> dict[str, dict[str, list[float | None]]]:
 
 def _with_gaps(values: Array, pieces: int, per_piece: int) -> dict[str, list[float | None]]:
     """Consecutive runs of per_piece points as separate lines: None between runs."""
-    shaped = np.round(_finite(values), 4).reshape(pieces, per_piece, 2)
-    gap = np.full((len(shaped), 1, 2), np.nan)
-    flat = np.concatenate([shaped, gap], axis=1).reshape(-1, 2)
+    k = values.shape[1]
+    shaped = np.round(_finite(values), 4).reshape(pieces, per_piece, k)
+    gap = np.full((len(shaped), 1, k), np.nan)
+    flat = np.concatenate([shaped, gap], axis=1).reshape(-1, k)
     return {
-        "x": [None if v != v else v for v in flat[:, 0].tolist()],
-        "y": [None if v != v else v for v in flat[:, 1].tolist()],
+        key: [None if v != v else v for v in flat[:, i].tolist()]
+        for i, key in enumerate(AXIS_KEYS[:k])
     }
 
 

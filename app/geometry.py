@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 Array = np.ndarray
@@ -46,42 +48,58 @@ def contour_segments(values: Array, xs: Array, ys: Array, level: float) -> Array
     return np.concatenate(segments)
 
 
-def pca_basis(values: Array, previous: Array | None) -> tuple[Array, Array]:
-    """The top two principal axes of ``values`` (as rows) and the share of spread along each.
+def pca_basis(values: Array, previous: Array | None, dims: int = 2) -> tuple[Array, Array]:
+    """The top ``dims`` principal axes of ``values`` (as rows) and the share of spread along each.
 
-    Matched to ``previous`` (last frame's axes) when given: put back in the same order if the
-    two traded places, and each sign chosen to point the way it did, so that a representation
-    that changes a little also moves a little on screen.
+    Matched to ``previous`` (last frame's axes) when given: put back in the same order if axes
+    traded places, and each sign chosen to point the way it did, so that a representation that
+    changes a little also moves a little on screen.
     """
     centred = values - values.mean(axis=0)
     _, s, vt = np.linalg.svd(centred, full_matrices=False)
-    variance = s**2
-    share = variance[:2] / variance.sum() if variance.sum() > 0 else np.zeros(2)
-    basis = vt[:2].copy()
-    if previous is not None and previous.shape == basis.shape:
-        overlap = np.abs(previous @ basis.T)
-        if overlap[0, 1] + overlap[1, 0] > overlap[0, 0] + overlap[1, 1]:
-            basis, share = basis[::-1].copy(), share[::-1].copy()
-        signs = np.sign(np.sum(previous * basis, axis=1))
-        basis *= np.where(signs == 0, 1.0, signs)[:, None]
-    return basis, share
+    variance = np.zeros(dims)
+    variance[: min(dims, len(s))] = s[:dims] ** 2
+    basis = np.zeros((dims, values.shape[1]))
+    basis[: len(vt[:dims])] = vt[:dims]
+    total = np.sum(s**2)
+    share = variance / total if total > 0 else np.zeros(dims)
+    order = _matching_order(previous, basis)
+    basis, share = basis[order], share[order]
+    return _match_signs(previous, basis), share
 
 
-def readout_basis(values: Array, w: Array, previous: Array | None) -> tuple[Array, Array]:
-    """Two axes for a layer read by a single output unit with weights ``w``.
+def readout_basis(
+    values: Array, w: Array, previous: Array | None, dims: int = 2
+) -> tuple[Array, Array]:
+    """Axes for a layer read by a single output unit with weights ``w``.
 
     The first axis is w itself, the only direction the output unit sees, so the unit's
-    separating hyperplane shows as a straight line across this axis. The second is the main
-    direction of spread of what is left, sign-matched to ``previous``. Returns the axes (rows)
-    and the share of the points' spread along each.
+    separating hyperplane shows as a straight line (or plane) across this axis. The others
+    are the main directions of spread of what is left, matched to ``previous``. Returns the
+    axes (rows) and the share of the points' spread along each.
     """
     norm = np.linalg.norm(w)
     along = w / norm if norm > 0 else np.eye(len(w))[0]
     centred = values - values.mean(axis=0)
     rest = centred - np.outer(centred @ along, along)
-    basis = np.vstack([along, pca_basis(rest, None)[0][0]])
-    if previous is not None and previous.shape == basis.shape and previous[1] @ basis[1] < 0:
-        basis[1] = -basis[1]
+    others = previous[1:] if previous is not None and len(previous) == dims else None
+    basis = np.vstack([along, pca_basis(rest, others, dims - 1)[0]])
     total = np.sum(centred**2)
-    share = np.sum((centred @ basis.T) ** 2, axis=0) / total if total > 0 else np.zeros(2)
+    share = np.sum((centred @ basis.T) ** 2, axis=0) / total if total > 0 else np.zeros(dims)
     return basis, share
+
+
+def _matching_order(previous: Array | None, basis: Array) -> list[int]:
+    """The order of basis rows that best lines them up with the previous rows."""
+    if previous is None or previous.shape != basis.shape:
+        return list(range(len(basis)))
+    overlap = np.abs(previous @ basis.T)
+    orders = itertools.permutations(range(len(basis)))  # at most 3! = 6 of them
+    return list(max(orders, key=lambda order: sum(overlap[i, j] for i, j in enumerate(order))))
+
+
+def _match_signs(previous: Array | None, basis: Array) -> Array:
+    if previous is None or previous.shape != basis.shape:
+        return basis
+    signs = np.sign(np.sum(previous * basis, axis=1))
+    return basis * np.where(signs == 0, 1.0, signs)[:, None]

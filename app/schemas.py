@@ -26,6 +26,8 @@ LIMITS: dict[str, tuple[float, float]] = {
     "seed": (0, 2**31 - 1),
     "steps_per_frame": (1, 200),
     "steps": (1, 1000),
+    "layer": (1, 8),
+    "dims": (2, 3),
 }
 
 DatasetName = Literal[tuple(DATASETS)]  # type: ignore[valid-type]
@@ -75,6 +77,17 @@ class StepBody(BaseModel):
     steps: int = _bounded("steps", 1)
 
 
+class ViewBody(BaseModel):
+    """How to show one layer panel of three or more units."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    layer: int = _bounded("layer", ...)
+    projection: Literal["pca", "neurons"]
+    dims: int = _bounded("dims", 2)
+    neurons: list[Annotated[int, Field(ge=0, le=7)]] = Field([], max_length=3)
+
+
 class SessionCreated(BaseModel):
     session_id: str
     config: ConfigBody
@@ -107,6 +120,10 @@ def describe_error(field: str, error: dict[str, Any]) -> str:
     if field in LIMITS:
         low, high = LIMITS[field]
         return f"{field} must be a finite number from {low:g} to {high:g}"
+    if field.startswith("neurons"):
+        return "neurons: 2 or 3 distinct neuron numbers, each from 0 to 7"
+    if field == "projection":
+        return "projection must be one of: pca, neurons"
     if field == "at":
         return "at must be a timeline index from 0 to the number of snapshots - 1"
     if field.startswith("features"):

@@ -18,7 +18,8 @@ from typing import Any
 
 import anyio
 
-from app.frames import build_frame
+from app.features import RAW
+from app.frames import Projection, build_frame
 from app.training import (
     TrainingConfig,
     advance_phase,
@@ -67,6 +68,25 @@ class Session:
             self.revision += 1
             return self._frame()
 
+    def set_projection(self, layer: int, projection: Projection) -> dict[str, Any]:
+        """Show a layer panel another way. Raises ValueError (field, message) if it cannot be."""
+        with self.lock:
+            units = self._panel_units().get(layer)
+            if units is None or units < 3:
+                wide = sorted(i for i, n in self._panel_units().items() if n >= 3)
+                raise ValueError(
+                    "layer", f"layer must be a panel of 3 or more units: one of {wide}"
+                )
+            if projection.kind == "neurons":
+                picked = projection.neurons
+                if len(picked) != projection.dims or len(set(picked)) != len(picked):
+                    raise ValueError("neurons", f"neurons: {projection.dims} distinct numbers")
+                if max(picked) >= units:
+                    raise ValueError("neurons", f"neurons: each from 0 to {units - 1}")
+            self.projections[layer] = projection
+            self.revision += 1
+            return self._frame()
+
     def reset(self) -> dict[str, Any]:
         with self.lock:
             self.state = reset_weights(self.state)
@@ -101,7 +121,8 @@ class Session:
         with self.lock:
             if not 0 <= index < len(self.state.history):
                 raise IndexError(index)
-            body, self._bases = build_frame(at_snapshot(self.state, index), self._bases)
+            snapshot = at_snapshot(self.state, index)
+            body, self._bases = build_frame(snapshot, self._bases, self.projections)
             return {**self._status(), **body, "timeline_index": index}
 
     def timeline_length(self) -> int:
@@ -123,7 +144,16 @@ class Session:
 
     def _configure(self, config: TrainingConfig) -> None:
         self.state = new_state(config)
+        self.projections: dict[int, Projection] = {}  # per panel; a new network starts afresh
         self._restart()
+
+    def _panel_units(self) -> dict[int, int]:
+        """Units of every panel after the input plane, by panel index."""
+        config = self.state.config
+        widths = ([len(config.features)] if config.features != RAW else []) + list(
+            config.hidden_layers
+        )
+        return {i + 1: n for i, n in enumerate(widths)}
 
     def _restart(self) -> None:
         self.phase: str | None = None  # the phase just done, when stepping phase by phase
@@ -143,7 +173,7 @@ class Session:
     def _frame(self) -> dict[str, Any]:
         # Polls are frequent and a paused session does not change: build each revision once.
         if self._cached is None or self._cached[0] != self.revision:
-            body, self._bases = build_frame(self.state, self._bases)
+            body, self._bases = build_frame(self.state, self._bases, self.projections)
             self._cached = (self.revision, body)
         return {**self._status(), **self._cached[1], "timeline_index": None}
 

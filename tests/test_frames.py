@@ -5,13 +5,14 @@ import json
 import numpy as np
 import pytest
 
-from app.frames import GRID_LINES, build_frame
+from app.frames import GRID_LINES, Projection, build_frame
 from app.geometry import contour_segments, pca_basis
 from app.training import TrainingConfig, new_state, train_steps
 
 
 def coords(xy):
-    return np.array([[x, y] for x, y in zip(xy["x"], xy["y"], strict=True) if x is not None])
+    columns = [xy[key] for key in ("x", "y", "z") if key in xy]
+    return np.array([row for row in zip(*columns, strict=True) if row[0] is not None])
 
 
 @pytest.mark.parametrize(
@@ -20,7 +21,7 @@ def coords(xy):
         ((), ["plane", "curve"]),
         ((2,), ["plane", "plane", "curve"]),
         ((1,), ["plane", "curve", "curve"]),
-        ((5, 3), ["plane", "pca", "readout", "curve"]),
+        ((5, 3), ["plane", "pca", "neurons", "curve"]),
         ((4, 2, 6), ["plane", "pca", "plane", "readout", "curve"]),
     ],
 )
@@ -33,8 +34,9 @@ def test_one_panel_per_layer(hidden, views):
     )
     for layer in frame["layers"]:
         assert len(layer["points"]["x"]) == len(layer["points"]["y"]) == 60
-        assert len(layer["axes"]) == 2 and layer["note"]
+        assert layer["note"]
         if layer["view"] != "curve":
+            assert len(layer["axes"]) == layer["dims"] == len(layer["points"])
             lines = layer["grid"]["vertical"]["x"]
             assert lines.count(None) == GRID_LINES
     p = np.array(frame["boundary"]["p"])
@@ -115,3 +117,53 @@ def test_affine_part_is_the_weighted_sum_seen_through_the_same_view():
     offsets = (line - line[0]) @ np.array([-direction[1], direction[0]])
     assert np.abs(offsets).max() < 1e-3 * np.linalg.norm(direction) ** 2
     assert second["pre"] is not None and frame["layers"][-1]["pre"] is None
+
+
+def test_three_neurons_are_drawn_in_3d_with_the_separating_plane():
+    state = new_state(TrainingConfig(dataset="xor", hidden_layers=(6, 3), learning_rate=0.3))
+    train_steps(state, 1500)
+    frame, _ = build_frame(state, {})
+    layer, output = frame["layers"][2], frame["layers"][-1]
+    assert layer["view"] == "neurons" and layer["dims"] == 3
+    assert layer["axes"] == ["neuron 1", "neuron 2", "neuron 3"]
+    points = coords(layer["points"])
+    assert points.shape == (200, 3)
+    w, b = np.array(layer["separator"]["w"]), layer["separator"]["b"]
+    np.testing.assert_allclose(w, state.layers[-1].w[:, 0], atol=1e-4)
+    assert np.array_equal(points @ w + b > 0, np.array(output["points"]["y"]) >= 0.5)
+
+
+@pytest.mark.parametrize(
+    "projection, view, axes",
+    [
+        (Projection("neurons", 2, (0, 3)), "neurons", ["neuron 1", "neuron 4"]),
+        (Projection("neurons", 3, (5, 1, 2)), "neurons", ["neuron 6", "neuron 2", "neuron 3"]),
+        (Projection("pca", 3), "pca", None),
+    ],
+)
+def test_the_learner_picks_the_projection(projection, view, axes):
+    state = new_state(TrainingConfig(dataset="moons", hidden_layers=(8, 8)))
+    train_steps(state, 30)
+    frame, _ = build_frame(state, {}, {1: projection})
+    layer = frame["layers"][1]
+    assert layer["view"] == view and layer["dims"] == projection.dims
+    if axes:
+        assert layer["axes"] == axes
+        a = np.tanh(state.x @ state.layers[0].w + state.layers[0].b)
+        np.testing.assert_allclose(coords(layer["points"]), a[:, projection.neurons], atol=1e-4)
+    else:
+        assert [t.split(" (")[0] for t in layer["axes"]] == [
+            f"principal component {i}" for i in (1, 2, 3)
+        ]
+    assert layer["separator"] is None  # layer 1 is not the one the output reads
+
+
+def test_3d_principal_axes_do_not_jump():
+    state = new_state(TrainingConfig(dataset="spiral", hidden_layers=(8, 8), learning_rate=0.1))
+    train_steps(state, 200)
+    before, bases = build_frame(state, {}, {1: Projection("pca", 3)})
+    train_steps(state, 1)
+    after, _ = build_frame(state, bases, {1: Projection("pca", 3)})
+    a, b = coords(before["layers"][1]["points"]), coords(after["layers"][1]["points"])
+    for axis in range(3):
+        assert np.corrcoef(a[:, axis], b[:, axis])[0, 1] > 0.99
