@@ -298,3 +298,55 @@ def test_phase_by_phase(client):
     ]
     after = client.post(f"/api/sessions/{sid}/step").json()
     assert after["phase"] is None and after["step"] == first_step + 2
+
+
+@pytest.mark.parametrize(
+    "body, field, message",
+    [
+        (
+            {"layer": 3, "projection": "pca"},
+            "layer",
+            "layer must be a panel of 3 or more units: one of [1, 2]",
+        ),
+        (
+            {"layer": 2, "projection": "neurons", "neurons": [0, 5]},
+            "neurons",
+            "neurons: each from 0 to 2",
+        ),
+        (
+            {"layer": 1, "projection": "neurons", "dims": 3, "neurons": [1, 1, 2]},
+            "neurons",
+            "neurons: 3 distinct numbers",
+        ),
+        (
+            {"layer": 1, "projection": "tsne"},
+            "projection",
+            "projection must be one of: pca, neurons",
+        ),
+        ({"layer": 1, "projection": "pca", "dims": 4}, "dims", in_range("dims", "2", "3")),
+        ({"layer": 0, "projection": "pca"}, "layer", in_range("layer", "1", "8")),
+    ],
+)
+def test_bad_view_requests(client, body, field, message):
+    sid = new_session(client, hidden_layers=[8, 3])
+    r = client.put(f"/api/sessions/{sid}/view", json=body)
+    assert r.status_code == 422
+    assert [{k: d[k] for k in ("field", "message")} for d in r.json()["detail"]] == [
+        {"field": field, "message": message}
+    ]
+    frame = client.get(f"/api/sessions/{sid}/frame").json()
+    assert [layer["view"] for layer in frame["layers"]] == ["plane", "pca", "neurons", "curve"]
+
+
+def test_view_choice_is_kept_across_steps_and_reset(client):
+    sid = new_session(client)
+    body = {"layer": 1, "projection": "neurons", "dims": 2, "neurons": [2, 7]}
+    frame = client.put(f"/api/sessions/{sid}/view", json=body).json()
+    assert frame["layers"][1]["axes"] == ["neuron 3", "neuron 8"]
+    assert (
+        client.post(f"/api/sessions/{sid}/step").json()["layers"][1]["axes"]
+        == frame["layers"][1]["axes"]
+    )
+    assert client.post(f"/api/sessions/{sid}/reset").json()["layers"][1]["view"] == "neurons"
+    changed = client.put(f"/api/sessions/{sid}/config", json={"hidden_layers": [8, 8]}).json()
+    assert changed["frame"]["layers"][1]["view"] == "pca"  # a new network starts afresh

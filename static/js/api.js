@@ -47,6 +47,7 @@ export class SessionClient {
   }
 
   async step(steps) { return (await this.call("POST", "step", { steps })).body; }
+  async setView(body) { return (await this.call("PUT", "view", body)).body; }
   async phase() { return (await this.call("POST", "phase")).body; }
   async train() { return (await this.call("POST", "train")).body.training; }
   async pause() { await this.call("POST", "pause"); }

@@ -11,7 +11,7 @@ import { Timeline } from "./timeline.js";
 const $ = (id) => document.getElementById(id);
 
 const client = new SessionClient();
-const plots = new Plots();
+const plots = new Plots((body) => guarded(() => changeView(body)));
 const player = new Player(client, showFrame, stopped);
 let settings;
 const timeline = new Timeline(client, {
@@ -106,6 +106,11 @@ async function step() {
   player.halt();
   showPlaying(false);
   await showFrame(await client.step(1));
+}
+
+async function changeView(body) {
+  const frame = await client.setView(body);
+  await showFrame(frame);
 }
 
 async function phaseStep() {

@@ -10,10 +10,8 @@ const STOPS = [
 export const OWN = 2;
 
 function lerpXY(a, b, t) {
-  return {
-    x: a.x.map((v, k) => (v === null ? null : v + (b.x[k] - v) * t)),
-    y: a.y.map((v, k) => (v === null ? null : v + (b.y[k] - v) * t)),
-  };
+  const lerp = (key) => a[key].map((v, k) => (v === null ? null : v + (b[key][k] - v) * t));
+  return { x: lerp("x"), y: lerp("y") };
 }
 
 function lerpDrawing(a, b, t) {
@@ -24,8 +22,9 @@ function lerpDrawing(a, b, t) {
   };
 }
 
+// Both pictures must be flat: a 3D view does not interpolate with a 2D one.
 export function canMorph(layer, previous) {
-  return Boolean(layer.pre && previous && previous.grid);
+  return Boolean(layer.pre && previous && previous.grid && layer.dims === 2 && previous.dims === 2);
 }
 
 // The layer as drawn at slider position t (2 = the layer itself).

@@ -3,6 +3,7 @@
 
 import { BOUNDARY_COLOR, CLASS_COLORS, GRID_COLORS, PROBABILITY_SCALE } from "./colors.js";
 import { OWN, canMorph, morphControl, morphed } from "./morph.js";
+import { projectionControl } from "./projection.js";
 import { StableRange } from "./ranges.js";
 
 const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d", "autoScale2d"] };
@@ -55,8 +56,29 @@ function panelTitle(layer) {
   return `${layer.name} · ${units} · ${layer.activation}`;
 }
 
+// The output unit's separating plane w·u + b = 0 across a 3D view, as a flat translucent sheet.
+function separatorPlane(separator, range) {
+  const w = separator.w;
+  const axis = w.map(Math.abs).indexOf(Math.max(...w.map(Math.abs)));  // solve for this one
+  const keys = ["x", "y", "z"];
+  const [a, b] = [0, 1, 2].filter((k) => k !== axis);
+  const corners = [[0, 0], [1, 0], [1, 1], [0, 1]].map(([i, j]) => {
+    const point = [0, 0, 0];
+    point[a] = range[keys[a]][i];
+    point[b] = range[keys[b]][j];
+    point[axis] = -(separator.b + w[a] * point[a] + w[b] * point[b]) / w[axis];
+    return point;
+  });
+  return {
+    type: "mesh3d", x: corners.map((p) => p[0]), y: corners.map((p) => p[1]), z: corners.map((p) => p[2]),
+    i: [0, 0], j: [1, 2], k: [2, 3], color: BOUNDARY_COLOR, opacity: 0.25, hoverinfo: "skip", showlegend: false,
+  };
+}
+
 export class Plots {
-  constructor() {
+  // onProjection(body) is called when the learner changes how a wide layer is shown.
+  constructor(onProjection) {
+    this.onProjection = onProjection;
     this.layerRanges = [];
     this.loss = { step: [], train: [], test: [] };
     this.container = document.getElementById("layers");
@@ -172,7 +194,7 @@ export class Plots {
   }
 
   ensurePanels(layers, all) {
-    const signature = layers.map((l) => `${l.units}${l.view}${l.activation}`).join("|");
+    const signature = layers.map((l) => `${l.units}${l.view}${l.dims}${l.activation}`).join("|");
     if (this.container.dataset.signature === signature) return;
     this.container.dataset.signature = signature;
     this.layerRanges = layers.map(() => ({ x: new StableRange(), y: new StableRange() }));
@@ -186,7 +208,9 @@ export class Plots {
       const plot = document.createElement("div");
       plot.className = "layer-plot";
       plot.id = `layer-plot-${layer.index}`;
-      panel.append(title, note, plot);
+      panel.append(title, note);
+      if (layer.units >= 3 && layer.view !== "curve") panel.append(projectionControl(layer, this.onProjection));
+      panel.append(plot);
       if (canMorph(layer, all[i])) {
         panel.append(morphControl(layer.name, layer.activation, (t) => { this.morphAt[i] = t; this.redrawPanel(i); }));
       }
@@ -204,6 +228,7 @@ export class Plots {
     panel.querySelector("h3").textContent = panelTitle(layer);
     panel.querySelector(".note").textContent = layer.note;
     const ranges = this.layerRanges[i];
+    if (layer.dims === 3) return this.drawLayer3d(panel, layer, ranges);
     const shown = morphed(layer, this.frame.layers[i], this.morphAt[i]);
     const traces = layer.view === "curve" ? this.curveTraces(layer, ranges) : this.planeTraces(shown, ranges);
     // Equal scales where both axes measure the same kind of thing; a projection's axes can
@@ -213,6 +238,35 @@ export class Plots {
       margin: { l: 48, r: 8, t: 6, b: 42 }, font: { ...FONT, size: 11 }, showlegend: false,
       xaxis: axis(layer.axes[0], ranges.x.range, equal ? { constrain: "domain" } : {}),
       yaxis: axis(layer.axes[1], ranges.y.range, equal ? { scaleanchor: "x", constrain: "domain" } : {}),
+    };
+    return Plotly.react(panel.querySelector(".layer-plot"), traces, layout, CONFIG);
+  }
+
+  // A layer seen in three dimensions: drag to rotate. The camera stays where the learner left it.
+  drawLayer3d(panel, layer, ranges) {
+    ranges.z ??= new StableRange();
+    const fit = (key) => ranges[key].fit([...layer.points[key], ...layer.grid.vertical[key], ...layer.grid.horizontal[key]]);
+    const range = { x: fit("x"), y: fit("y"), z: fit("z") };
+    const line3d = (xyz, color, width, dash) => ({
+      type: "scatter3d", mode: "lines", x: xyz.x, y: xyz.y, z: xyz.z, hoverinfo: "skip", showlegend: false, line: { color, width, dash },
+    });
+    const traces = [
+      line3d(layer.grid.vertical, GRID_COLORS.vertical, 2, "solid"),
+      line3d(layer.grid.horizontal, GRID_COLORS.horizontal, 2, "solid"),
+      line3d(layer.boundary, BOUNDARY_COLOR, 4, "dash"),
+      {
+        type: "scatter3d", mode: "markers", x: layer.points.x, y: layer.points.y, z: layer.points.z, hoverinfo: "skip", showlegend: false,
+        marker: { size: 3, color: this.data.labels.map((label) => CLASS_COLORS[label]) },
+      },
+    ];
+    if (layer.separator) traces.push(separatorPlane(layer.separator, range));
+    const axis3d = (title, r) => ({ title: { text: title }, range: r, autorange: false });
+    const layout = {
+      margin: { l: 0, r: 0, t: 0, b: 0 }, font: { ...FONT, size: 10 }, showlegend: false, uirevision: `layer-${layer.index}`,
+      scene: {
+        xaxis: axis3d(layer.axes[0], range.x), yaxis: axis3d(layer.axes[1], range.y), zaxis: axis3d(layer.axes[2], range.z),
+        aspectmode: "cube",
+      },
     };
     return Plotly.react(panel.querySelector(".layer-plot"), traces, layout, CONFIG);
   }

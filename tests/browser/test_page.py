@@ -182,3 +182,29 @@ def test_phase_step_walks_through_one_loop(page):
     page.get_by_role("button", name="Step", exact=True).click()
     expect(loop).to_have_attribute("data-phase", "")
     expect(page.locator("#step-count")).to_have_text("2")
+
+
+def test_wide_layer_in_3d_and_as_a_hand_picked_neuron_pair(page):
+    page.select_option("select[aria-label='Hidden layer 1: how to show it']", "pca3")
+    page.wait_for_function(
+        "() => document.querySelector('#layer-plot-1').data?.some(t => t.type === 'scatter3d')"
+    )
+    scene = page.eval_on_selector("#layer-plot-1", "el => el.layout.scene.zaxis.title.text")
+    assert scene.startswith("principal component 3")
+
+    page.select_option("select[aria-label='Hidden layer 1: how to show it']", "n2")
+    page.select_option("select[aria-label='Hidden layer 1: axis 2 neuron']", "4")
+    page.wait_for_function(
+        "() => document.querySelector('#layer-plot-1').layout?.yaxis?.title?.text === 'neuron 5'"
+    )
+    assert page.eval_on_selector("#layer-plot-1", "el => el.layout.xaxis.title.text") == "neuron 1"
+    expect(page.locator(".layer .note").nth(1)).to_contain_text("2 of the 8 neurons")
+
+
+def test_three_neuron_layer_is_3d_with_its_separating_plane(page):
+    for _ in range(5):
+        page.get_by_role("button", name="Fewer neurons in layer 2").click()
+    expect(page.locator("#layer-sizes")).to_contain_text("Layer 2: 3 neurons")
+    page.wait_for_function(
+        "() => document.querySelector('#layer-plot-2').data?.some(t => t.type === 'mesh3d')"
+    )
