@@ -9,6 +9,7 @@ boundary lies in that layer's space.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,7 @@ BOUNDARY_RESOLUTION = 50  # cells per side of the probability heatmap
 GRID_LINES = 11  # lines per direction in the warped grid
 GRID_LINE_SAMPLES = 21  # points along each line, enough for a bent line to look smooth
 CURVE_SAMPLES = 60
+NEURON_MAP_SIDE = 17  # cells per side of each unit's little map in the network diagram
 # Coordinates are clipped here so a network with enormous weights still gives valid JSON.
 COORDINATE_LIMIT = 1e6
 
@@ -77,6 +79,7 @@ def build_frame(
         },
         "boundary": {"x": _round(axis), "y": _round(axis), "p": _round(p_cells, 3)},
         "layers": layers,
+        "network": _network(state, cell_pass),
     }
     return frame, new_bases
 
@@ -160,6 +163,42 @@ def _representations(state: TrainingState, raw: Array, fwd: ForwardPass) -> list
         )
     )
     return reps
+
+
+def _network(state: TrainingState, cell_pass: ForwardPass) -> dict[str, Any]:
+    """The network diagram: every unit's output over the input plane, and every weight.
+
+    Each unit's map is a small grid of bytes (0 = its lowest value on the plane, 255 = its
+    highest), base64-encoded: a few hundred bytes a unit instead of kilobytes of numbers.
+    """
+    side = BOUNDARY_RESOLUTION
+    pick = np.linspace(0, side - 1, NEURON_MAP_SIDE).round().astype(int)
+    maps = []
+    for layer, values in enumerate(cell_pass.activations):
+        grid = values.reshape(side, side, -1)[np.ix_(pick, pick)]
+        for unit in range(grid.shape[2]):
+            maps.append(_byte_map(layer, unit, grid[:, :, unit]))
+    return {
+        "sizes": state.config.sizes,
+        "inputs": [feature_label(f) for f in state.config.features],
+        "side": NEURON_MAP_SIDE,
+        "maps": maps,
+        "weights": [_round(layer.w, 3) for layer in state.layers],
+        "biases": [_round(layer.b, 3) for layer in state.layers],
+    }
+
+
+def _byte_map(layer: int, unit: int, values: Array) -> dict[str, Any]:
+    low, high = float(values.min()), float(values.max())
+    scaled = (values - low) / (high - low) if high > low else np.full_like(values, 0.5)
+    data = np.round(scaled * 255).astype(np.uint8).tobytes()
+    return {
+        "layer": layer,
+        "unit": unit,
+        "min": round(low, 4),
+        "max": round(high, 4),
+        "values": base64.b64encode(data).decode("ascii"),
+    }
 
 
 def _loop(state: TrainingState, logit: Array) -> dict[str, Any]:

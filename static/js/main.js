@@ -3,6 +3,7 @@
 import { SessionClient } from "./api.js";
 import { Guide } from "./guide.js";
 import { showLoop } from "./loop.js";
+import { NetworkDiagram } from "./network.js";
 import { Player } from "./player.js";
 import { Plots } from "./plots.js";
 import { Settings } from "./settings.js";
@@ -13,6 +14,7 @@ const $ = (id) => document.getElementById(id);
 const client = new SessionClient();
 const plots = new Plots((body) => guarded(() => changeView(body)));
 const player = new Player(client, showFrame, stopped);
+const network = new NetworkDiagram(document.getElementById("network"));
 let settings;
 const timeline = new Timeline(client, {
   beforeLookBack: async () => {
@@ -48,6 +50,7 @@ async function showFrame(frame) {
   if (frame.message) say(frame.message);
   if (frame.timeline_index === null) timeline.follow(frame);
   showLoop(frame, client.config);
+  network.draw(frame.network);
   const started = performance.now();
   await plots.draw(frame);
   renderStats.lastMs = performance.now() - started;

@@ -208,3 +208,20 @@ def test_three_neuron_layer_is_3d_with_its_separating_plane(page):
     page.wait_for_function(
         "() => document.querySelector('#layer-plot-2').data?.some(t => t.type === 'mesh3d')"
     )
+
+
+def test_network_diagram_shows_units_and_weights(page):
+    page.get_by_role("button", name="Step", exact=True).click()
+    page.locator("#network").scroll_into_view_if_needed()
+    units = page.locator("#network canvas.unit")
+    expect(units).to_have_count(2 + 8 + 8 + 1)
+    expect(page.locator("#network line")).to_have_count(2 * 8 + 8 * 8 + 8)
+    title = page.locator("#network line title").first.text_content()
+    assert title.startswith("weight ")
+    expect(units.nth(3)).to_have_attribute("title", re.compile("Hidden layer 1, neuron 2: output"))
+    units.nth(3).click()
+    dialog = page.locator("#neuron-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("Hidden layer 1, neuron 2")
+    dialog.get_by_role("button", name="Close").click()
+    expect(dialog).to_be_hidden()

@@ -1,0 +1,130 @@
+// The network diagram: every unit as a small map of its output over the input plane, every
+// weight as a link whose colour gives its sign and whose width gives its size. Hover for
+// values; click a unit to enlarge its map.
+
+const SVG = "http://www.w3.org/2000/svg";
+const BOX = 38;
+const GAP = 10;
+const POSITIVE = "#1b7837";  // green: a positive weight
+const NEGATIVE = "#762a83";  // purple: a negative weight
+// The input plane's colours: low output blue, middle white, high orange.
+const STOPS = [[166, 206, 227], [255, 255, 255], [253, 184, 99]];
+
+function colour(byte) {
+  const t = byte / 255;
+  const [a, b, u] = t < 0.5 ? [STOPS[0], STOPS[1], t * 2] : [STOPS[1], STOPS[2], t * 2 - 1];
+  return a.map((v, k) => Math.round(v + (b[k] - v) * u));
+}
+
+function paint(canvas, map, side) {
+  const bytes = Uint8Array.from(atob(map.values), (c) => c.charCodeAt(0));
+  const image = canvas.getContext("2d").createImageData(side, side);
+  for (let row = 0; row < side; row++) {
+    for (let col = 0; col < side; col++) {
+      // Row 0 of the map is the bottom of the plane; row 0 of a canvas is its top.
+      const [r, g, b] = colour(bytes[row * side + col]);
+      const at = ((side - 1 - row) * side + col) * 4;
+      image.data.set([r, g, b, 255], at);
+    }
+  }
+  canvas.getContext("2d").putImageData(image, 0, 0);
+}
+
+function layerName(layer, last) {
+  return layer === 0 ? "Input" : layer === last ? "Output" : `Hidden layer ${layer}`;
+}
+
+export class NetworkDiagram {
+  constructor(container) {
+    this.container = container;
+    this.signature = null;
+    this.visible = true;
+    new IntersectionObserver(([entry]) => { this.visible = entry.isIntersecting; if (this.visible && this.pending) this.draw(this.pending); })
+      .observe(container);
+    this.dialog = document.getElementById("neuron-dialog");
+    this.dialog.querySelector("button").addEventListener("click", () => this.dialog.close());
+  }
+
+  draw(network) {
+    this.pending = network;
+    if (!this.visible) return;
+    const signature = `${network.sizes.join("-")}:${network.inputs.join(",")}`;
+    if (signature !== this.signature) this.build(network, signature);
+    this.network = network;
+    network.maps.forEach((map, k) => {
+      paint(this.canvases[k], map, network.side);
+      const last = network.sizes.length - 1;
+      const bias = map.layer > 0 ? `, bias ${network.biases[map.layer - 1][map.unit]}` : "";
+      this.canvases[k].title = `${this.unitName(map, last)}: output from ${map.min} to ${map.max} over the plane${bias}. Click to enlarge.`;
+    });
+    let k = 0;
+    network.weights.forEach((matrix) => matrix.forEach((row) => row.forEach((w) => {
+      const line = this.links[k++];
+      line.setAttribute("stroke", w >= 0 ? POSITIVE : NEGATIVE);
+      line.setAttribute("stroke-width", String(Math.min(0.4 + 2.2 * Math.abs(w), 7)));
+      line.firstChild.textContent = `weight ${w}`;
+    })));
+  }
+
+  unitName(map, last) {
+    if (map.layer === 0) return `Input ${this.network.inputs[map.unit]}`;
+    return `${layerName(map.layer, last)}, neuron ${map.unit + 1}`;
+  }
+
+  position(layer, unit, sizes, width, height) {
+    const x = sizes.length === 1 ? 0 : (layer * (width - BOX)) / (sizes.length - 1);
+    const column = sizes[layer] * BOX + (sizes[layer] - 1) * GAP;
+    const y = (height - column) / 2 + unit * (BOX + GAP);
+    return { x, y };
+  }
+
+  build(network, signature) {
+    this.signature = signature;
+    const sizes = network.sizes;
+    const width = Math.max(this.container.clientWidth, 300);
+    const height = Math.max(...sizes) * (BOX + GAP) + GAP;
+    this.container.style.height = `${height}px`;
+    const svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("width", String(width));
+    svg.setAttribute("height", String(height));
+    this.links = [];
+    for (let layer = 0; layer < sizes.length - 1; layer++) {
+      for (let i = 0; i < sizes[layer]; i++) {
+        for (let j = 0; j < sizes[layer + 1]; j++) {
+          const from = this.position(layer, i, sizes, width, height);
+          const to = this.position(layer + 1, j, sizes, width, height);
+          const line = document.createElementNS(SVG, "line");
+          line.setAttribute("x1", String(from.x + BOX));
+          line.setAttribute("y1", String(from.y + BOX / 2));
+          line.setAttribute("x2", String(to.x));
+          line.setAttribute("y2", String(to.y + BOX / 2));
+          line.append(document.createElementNS(SVG, "title"));
+          svg.append(line);
+          this.links.push(line);
+        }
+      }
+    }
+    this.canvases = network.maps.map((map) => {
+      const canvas = document.createElement("canvas");
+      canvas.width = canvas.height = network.side;
+      canvas.className = "unit";
+      const { x, y } = this.position(map.layer, map.unit, sizes, width, height);
+      canvas.style.left = `${x}px`;
+      canvas.style.top = `${y}px`;
+      canvas.addEventListener("click", () => this.enlarge(map.layer, map.unit));
+      return canvas;
+    });
+    this.container.replaceChildren(svg, ...this.canvases);
+  }
+
+  enlarge(layer, unit) {
+    const network = this.network;
+    const map = network.maps.find((m) => m.layer === layer && m.unit === unit);
+    const canvas = this.dialog.querySelector("canvas");
+    canvas.width = canvas.height = network.side;
+    paint(canvas, map, network.side);
+    this.dialog.querySelector("p").textContent =
+      `${this.unitName(map, network.sizes.length - 1)}: its output at every spot of the input plane (x1 across, x2 up), from ${map.min} (blue) to ${map.max} (orange).`;
+    this.dialog.showModal();
+  }
+}
