@@ -348,7 +348,8 @@ def _describe_view(
             "axes": [f"output unit's direction ({share[0]:.0%})", *others],
             "note": (
                 f"{units} {what}. Across: the one direction the output unit looks along, so its "
-                "straight decision boundary is flat across it. Others: the widest remaining spread."
+                "decision boundary is a straight line (a flat plane in 3D) standing across it. "
+                "The rest: the widest remaining spread."
             ),
         }
     if share is not None:

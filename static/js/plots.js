@@ -37,6 +37,23 @@ function axis(title, range, extra = {}) {
   return { title: { text: title, standoff: 4 }, range, zeroline: false, showgrid: false, ticks: "outside", ...extra };
 }
 
+// The input plane's border and its middle cross, picked out of the grid so the eye can follow
+// them from panel to panel as the layers bend them.
+function landmarkTrace(grid) {
+  const x = [];
+  const y = [];
+  for (const family of [grid.vertical, grid.horizontal]) {
+    const lines = family.x.filter((v) => v === null).length;
+    const length = family.x.length / lines;  // samples plus the gap
+    for (const k of [0, (lines - 1) / 2, lines - 1]) {
+      const start = k * length;
+      x.push(...family.x.slice(start, start + length));
+      y.push(...family.y.slice(start, start + length));
+    }
+  }
+  return lineTrace({ x, y }, "rgba(40, 40, 60, 0.75)", 1.6, "solid", "border and middle lines");
+}
+
 // The straight line w·u + b = 0 across the current view.
 function separatorTrace(separator, xRange, yRange) {
   const [w1, w2] = separator.w;
@@ -118,6 +135,7 @@ export class Plots {
     const grid = [
       lineTrace(input.grid.vertical, GRID_COLORS.vertical, 0.6, "solid"),
       lineTrace(input.grid.horizontal, GRID_COLORS.horizontal, 0.6, "solid"),
+      landmarkTrace(input.grid),
     ];
     const range = [x[0], x.at(-1)];
     const layout = {
@@ -279,6 +297,7 @@ export class Plots {
     const traces = [
       lineTrace(layer.grid.vertical, GRID_COLORS.vertical, 1, "solid", "lines x1 = constant"),
       lineTrace(layer.grid.horizontal, GRID_COLORS.horizontal, 1, "solid", "lines x2 = constant"),
+      landmarkTrace(layer.grid),
       lineTrace(layer.boundary, BOUNDARY_COLOR, 1.6, "dash", "decision boundary"),
     ];
     if (layer.separator) {
