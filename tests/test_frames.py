@@ -190,3 +190,13 @@ def test_network_diagram_maps_every_unit_and_weight():
     assert x1_map["min"] == pytest.approx(-1.5) and x1_map["max"] == pytest.approx(1.5)
     np.testing.assert_allclose(network["weights"][1], state.layers[1].w, atol=1e-3)
     np.testing.assert_allclose(network["biases"][2], state.layers[2].b, atol=1e-3)
+
+
+def test_two_neuron_last_hidden_layer_line_is_the_output_units_weights():
+    state = new_state(TrainingConfig(dataset="class-ab", hidden_layers=(2,), learning_rate=0.3))
+    train_steps(state, 300)
+    frame, _ = build_frame(state, {})
+    separator = frame["layers"][1]["separator"]
+    out = state.layers[-1]
+    np.testing.assert_allclose(separator["w"], out.w[:, 0], atol=1e-4)
+    assert separator["b"] == pytest.approx(float(out.b[0]), abs=1e-5)
