@@ -20,7 +20,7 @@ from app.datasets import DATASETS
 from app.features import RAW, feature_map
 from app.features import label as feature_label
 from app.geometry import contour_segments, grid_lines, pca_basis, readout_basis
-from app.model import ACTIVATIONS, ForwardPass, accuracy, bce_loss, forward, sigmoid
+from app.model import ACTIVATIONS, ForwardPass, Layer, accuracy, bce_loss, forward, sigmoid
 from app.training import TrainingState
 
 Array = np.ndarray
@@ -211,10 +211,10 @@ def _loop(state: TrainingState, logit: Array) -> dict[str, Any]:
     current = pending.grads if pending is not None and pending.grads is not None else None
     lr = state.config.learning_rate
 
-    def norms(grads: list | None, scale: float = 1.0) -> list[float] | None:
-        if grads is None:
+    def norms(layers: list | None) -> list[float] | None:
+        if layers is None:
             return None
-        return [round(scale * float(np.sqrt(np.sum(g.w**2) + np.sum(g.b**2))), 6) for g in grads]
+        return [round(float(np.sqrt(np.sum(g.w**2) + np.sum(g.b**2))), 6) for g in layers]
 
     return {
         "batch_size": len(pending.y)
@@ -222,7 +222,7 @@ def _loop(state: TrainingState, logit: Array) -> dict[str, Any]:
         else (state.config.batch_size or len(state.y_train)),
         "batch_loss": pending.loss if pending is not None else None,
         "grad_norms": norms(current if current is not None else state.last_grads),
-        "update_norms": norms(state.last_grads, lr),
+        "update_norms": norms(_changes(state)),
         "learning_rate": lr,
         "sample": {
             "x": _round(state.x[sample]),
@@ -251,6 +251,14 @@ class Projection:
 def _default_projection(units: int) -> Projection:
     # Three neurons fit a 3D plot exactly; more need a projection.
     return Projection("neurons", 3, (0, 1, 2)) if units == 3 else Projection()
+
+
+def _changes(state: TrainingState) -> list | None:
+    """How much the last update moved each layer (whatever the optimizer did)."""
+    if state.previous_layers is None:
+        return None
+    pairs = zip(state.layers, state.previous_layers, strict=True)
+    return [Layer(new.w - old.w, new.b - old.b) for new, old in pairs]
 
 
 def _layer_view(

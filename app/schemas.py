@@ -9,6 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from app.datasets import DATASETS
 from app.features import FEATURES
 from app.model import ACTIVATIONS
+from app.optim import OPTIMIZERS, PENALTIES
 from app.training import TrainingConfig
 
 DEFAULTS = TrainingConfig()
@@ -22,6 +23,10 @@ LIMITS: dict[str, tuple[float, float]] = {
     "hidden_layers": (0, 6),
     "neurons": (1, 8),
     "learning_rate": (0.00001, 10.0),
+    "momentum": (0.0, 0.999),
+    "beta1": (0.0, 0.999),
+    "beta2": (0.0, 0.9999),
+    "regularization_rate": (0.0, 10.0),
     "batch_size": (1, 1000),
     "seed": (0, 2**31 - 1),
     "steps_per_frame": (1, 200),
@@ -63,6 +68,12 @@ class ConfigBody(BaseModel):
     )
     activation: ActivationName = DEFAULTS.activation
     learning_rate: float = _bounded("learning_rate", DEFAULTS.learning_rate)
+    optimizer: Literal[OPTIMIZERS] = DEFAULTS.optimizer  # type: ignore[valid-type]
+    momentum: float = _bounded("momentum", DEFAULTS.momentum)
+    beta1: float = _bounded("beta1", DEFAULTS.beta1)
+    beta2: float = _bounded("beta2", DEFAULTS.beta2)
+    regularization: Literal[PENALTIES] = DEFAULTS.regularization  # type: ignore[valid-type]
+    regularization_rate: float = _bounded("regularization_rate", DEFAULTS.regularization_rate)
     batch_size: int | None = _bounded("batch_size", DEFAULTS.batch_size)
     seed: int = _bounded("seed", DEFAULTS.seed)
     steps_per_frame: int = _bounded("steps_per_frame", DEFAULTS.steps_per_frame)
@@ -130,6 +141,10 @@ def describe_error(field: str, error: dict[str, Any]) -> str:
         return f"features: 1 to {len(FEATURES)} distinct names from: {', '.join(FEATURES)}"
     if field == "dataset":
         return f"dataset must be one of: {', '.join(DATASETS)}"
+    if field == "optimizer":
+        return f"optimizer must be one of: {', '.join(OPTIMIZERS)}"
+    if field == "regularization":
+        return f"regularization must be one of: {', '.join(PENALTIES)}"
     if field == "activation":
         return f"activation must be one of: {', '.join(ACTIVATIONS)}"
     return f"{field}: {error['msg']}"
@@ -144,5 +159,15 @@ def options() -> dict[str, Any]:
             "dataset": [{"value": k, "label": d.label} for k, d in DATASETS.items()],
             "activation": [{"value": k, "label": k} for k in ACTIVATIONS],
             "features": [{"value": k, "label": label} for k, (label, _) in FEATURES.items()],
+            "optimizer": [
+                {"value": "sgd", "label": "plain gradient descent (SGD)"},
+                {"value": "momentum", "label": "SGD with momentum"},
+                {"value": "adam", "label": "Adam"},
+            ],
+            "regularization": [
+                {"value": "none", "label": "none"},
+                {"value": "l1", "label": "L1 (pulls weights to exactly 0)"},
+                {"value": "l2", "label": "L2 (shrinks large weights)"},
+            ],
         },
     }

@@ -15,7 +15,9 @@ import numpy as np
 from app.datasets import make_dataset
 from app.features import RAW, feature_map
 from app.history import History, capacity
-from app.model import ForwardPass, Layer, backward, bce_loss, forward, init_layers, sgd_update
+from app.model import ForwardPass, Layer, backward, bce_loss, forward, init_layers
+from app.optim import OptimizerSettings, memory_from_dict, memory_to_dict, penalised
+from app.optim import step as optim_step
 
 Array = np.ndarray
 
@@ -34,9 +36,21 @@ class TrainingConfig:
     hidden_layers: tuple[int, ...] = (8, 8)
     activation: str = "tanh"
     learning_rate: float = 0.03
+    optimizer: str = "sgd"  # sgd, momentum or adam
+    momentum: float = 0.9
+    beta1: float = 0.9
+    beta2: float = 0.999
+    regularization: str = "none"  # none, l1 or l2: a penalty on the size of the weights
+    regularization_rate: float = 0.0
     batch_size: int | None = None  # None trains on every training point at each step
     seed: int = 1
     steps_per_frame: int = 5
+
+    @property
+    def optimizer_settings(self) -> OptimizerSettings:
+        return OptimizerSettings(
+            self.optimizer, self.learning_rate, self.momentum, self.beta1, self.beta2
+        )
 
     @property
     def sizes(self) -> list[int]:
@@ -63,9 +77,11 @@ class TrainingState:
     step: int = 0
     diverged: bool = False
     history: History | None = None  # None: start one, with step 0's weights
+    optimizer_memory: dict[str, Any] = field(default_factory=dict)
     # Kept for display only, and not saved by to_dict: the last update's gradients, and a step
     # being taken phase by phase (saving mid-step would save a batch that was already drawn).
     last_grads: list[Layer] | None = None
+    previous_layers: list[Layer] | None = None
     pending: StepInProgress | None = None
     # Derived once, so a step neither recomputes the features nor re-selects the training points.
     _train_index: Array = field(init=False, repr=False)
@@ -92,6 +108,7 @@ class TrainingState:
             "step": self.step,
             "diverged": self.diverged,
             "history": self.history.to_dict(),
+            "optimizer_memory": memory_to_dict(self.optimizer_memory),
         }
 
     @classmethod
@@ -108,6 +125,7 @@ class TrainingState:
             step=d["step"],
             diverged=d["diverged"],
             history=History.from_dict(d["history"]),
+            optimizer_memory=memory_from_dict(d["optimizer_memory"]),
         )
 
 
@@ -139,6 +157,7 @@ def at_snapshot(state: TrainingState, index: int) -> TrainingState:
         layers=history.snapshots[index],
         step=history.steps[index],
         last_grads=None,
+        previous_layers=None,
         pending=None,
     )
 
@@ -198,12 +217,17 @@ def advance_phase(state: TrainingState) -> str:
 
 
 def _update(state: TrainingState, grads: list[Layer]) -> bool:
+    config = state.config
+    grads = penalised(grads, state.layers, config.regularization, config.regularization_rate)
     with np.errstate(over="ignore", invalid="ignore"):
-        updated = sgd_update(state.layers, grads, state.config.learning_rate)
+        updated, memory = optim_step(
+            state.layers, grads, state.optimizer_memory, config.optimizer_settings
+        )
     if not _weights_sane(updated):
         state.diverged = True
         return False
-    state.layers = updated
+    state.previous_layers, state.layers = state.layers, updated
+    state.optimizer_memory = memory
     state.step += 1
     state.last_grads = grads
     state.history.record(state.step, updated)

@@ -253,7 +253,11 @@ def test_a_big_session_neither_blocks_the_server_nor_starves_others(client):
     for _ in range(20):
         assert client.get("/api/options").status_code == 200
     for sid in (big, small):
-        wait_for(lambda sid=sid: client.get(f"/api/sessions/{sid}/frame").json()["step"] >= 400)
+        # Generous bound: this checks that both advance, not how fast (machines here are noisy).
+        wait_for(
+            lambda sid=sid: client.get(f"/api/sessions/{sid}/frame").json()["step"] >= 400,
+            timeout=30,
+        )
 
 
 def test_page_and_plotly_are_served_locally(client):
