@@ -26,7 +26,7 @@ const timeline = new Timeline(client, {
 // Read by the browser tests and the benchmark: how many frames were drawn, and how long
 // drawing them took.
 const renderStats = { frames: 0, totalMs: 0, lastMs: 0 };
-window.layerscope = { renderStats };
+window.layerscope = { renderStats, sessionId: () => client.id };
 
 function format(value) {
   if (value === null || value === undefined) return "–";

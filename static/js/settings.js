@@ -4,6 +4,7 @@
 const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const BATCH_SIZES = [1, 5, 10, 20, 50, 100];
 const STEPS_PER_FRAME = [1, 2, 5, 10, 20, 50, 100, 200];
+const REGULARIZATION_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 
 const $ = (id) => document.getElementById(id);
 
@@ -28,6 +29,12 @@ export class Settings {
     this.onChange = onChange;
     fillSelect($("dataset"), options.choices.dataset);
     fillSelect($("activation"), options.choices.activation);
+    fillSelect($("optimizer"), options.choices.optimizer);
+    fillSelect($("regularization"), options.choices.regularization);
+    for (const name of ["momentum", "beta1", "beta2"]) {
+      $(name).min = this.limits[name].min;
+      $(name).max = this.limits[name].max;
+    }
     this.buildFeatureBoxes(options.choices.features);
     for (const name of ["n_points", "noise", "test_fraction"]) {
       $(name).min = this.limits[name].min;
@@ -40,10 +47,17 @@ export class Settings {
   }
 
   bind() {
-    for (const name of ["dataset", "activation"]) {
+    for (const name of ["dataset", "activation", "optimizer", "regularization"]) {
       $(name).addEventListener("change", () => this.set({ [name]: $(name).value }));
     }
-    for (const name of ["learning_rate", "steps_per_frame"]) {
+    for (const name of ["momentum", "beta1", "beta2"]) {
+      $(name).addEventListener("change", () => {
+        const value = Number($(name).value);
+        const { min, max } = this.limits[name];
+        if (Number.isFinite(value)) this.set({ [name]: Math.min(Math.max(value, min), max) });
+      });
+    }
+    for (const name of ["learning_rate", "steps_per_frame", "regularization_rate"]) {
       $(name).addEventListener("change", () => this.set({ [name]: Number($(name).value) }));
     }
     $("batch_size").addEventListener("change", () => {
@@ -118,6 +132,14 @@ export class Settings {
     const c = this.config;
     $("dataset").value = c.dataset;
     $("activation").value = c.activation;
+    $("optimizer").value = c.optimizer;
+    $("regularization").value = c.regularization;
+    for (const name of ["momentum", "beta1", "beta2"]) $(name).value = c[name];
+    $("momentum-row").hidden = c.optimizer !== "momentum";
+    $("adam-row").hidden = c.optimizer !== "adam";
+    fillSelect($("regularization_rate"), withValue(REGULARIZATION_RATES, c.regularization_rate).map((v) => ({ value: v, label: String(v) })));
+    $("regularization_rate").value = String(c.regularization_rate);
+    $("regularization_rate").disabled = c.regularization === "none";
     for (const name of ["n_points", "noise", "test_fraction"]) {
       $(name).value = c[name];
       $(`${name}-value`).textContent = this.format(name, c[name]);

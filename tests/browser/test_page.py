@@ -225,3 +225,26 @@ def test_network_diagram_shows_units_and_weights(page):
     expect(dialog).to_contain_text("Hidden layer 1, neuron 2")
     dialog.get_by_role("button", name="Close").click()
     expect(dialog).to_be_hidden()
+
+
+def test_optimizer_and_regularisation_controls(page):
+    expect(page.locator("#momentum-row")).to_be_hidden()
+    page.select_option("#optimizer", "momentum")
+    expect(page.locator("#momentum-row")).to_be_visible()
+    page.select_option("#optimizer", "adam")
+    expect(page.locator("#adam-row")).to_be_visible()
+    expect(page.locator("#regularization_rate")).to_be_disabled()
+    page.select_option("#regularization", "l2")
+    page.select_option("#regularization_rate", "0.01")
+    page.get_by_role("button", name="Step", exact=True).click()
+    expect(page.locator("#step-count")).to_have_text("1")
+    config = page.evaluate(
+        "async () => (await (await fetch("
+        "`/api/sessions/${window.layerscope.sessionId()}`)).json()).config"
+    )
+    assert (config["optimizer"], config["regularization"], config["regularization_rate"]) == (
+        "adam",
+        "l2",
+        0.01,
+    )
+    expect(page.locator("#loop-update")).to_contain_text("L1")
