@@ -31,6 +31,7 @@ export class SessionClient {
   constructor() {
     this.id = null;
     this.config = null;
+    this.tail = Promise.resolve();
   }
 
   async create(config) {
@@ -64,7 +65,16 @@ export class SessionClient {
     return (await this.call("GET", `frame?at=${index}`)).body;
   }
 
-  async call(method, action, body) {
+  // Calls go out one at a time, in order: a Pause sent just after a Train must not overtake
+  // it on another connection and leave the server training while the page shows it paused.
+  call(method, action, body) {
+    const run = () => this.send(method, action, body);
+    const result = this.tail.then(run, run);
+    this.tail = result.catch(() => {});
+    return result;
+  }
+
+  async send(method, action, body) {
     const url = () => `/api/sessions/${encodeURIComponent(this.id)}/${action}`;
     try {
       return await request(method, url(), body);

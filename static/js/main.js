@@ -79,16 +79,23 @@ async function guarded(action) {
   }
 }
 
+// Settings can change faster than the server answers; only the answer to the newest change may
+// overwrite the form, or an older answer would undo a newer choice.
+let configGeneration = 0;
+
 async function applyConfig(config) {
+  const generation = ++configGeneration;
   player.halt();
   showPlaying(false);
   say("");
   try {
     const frame = await client.setConfig(config);
+    if (generation !== configGeneration) return;
     settings.replace(client.config);
     plots.clear();
     await showFrame(frame);
   } catch (error) {
+    if (generation !== configGeneration) return;
     settings.replace(client.config);  // the server kept the previous settings
     say(error.message);
   }
@@ -136,6 +143,17 @@ async function runGuideStep(config) {
   if (!player.playing) await toggleTraining();
 }
 
+// Space plays or pauses, the right arrow steps, r resets: unless the learner is typing.
+function onKey(event) {
+  const typing = event.target.closest("input, select, textarea, dialog");
+  const pressing = event.key === " " && event.target.closest("button");  // the button's own click
+  if (typing || pressing || event.ctrlKey || event.metaKey || event.altKey) return;
+  const action = { " ": toggleTraining, ArrowRight: step, r: reset }[event.key];
+  if (!action) return;
+  event.preventDefault();
+  guarded(action);
+}
+
 async function start() {
   const options = await (await fetch("/api/options")).json();
   settings = new Settings(options, (config) => guarded(() => applyConfig(config)));
@@ -146,6 +164,9 @@ async function start() {
   $("phase-button").addEventListener("click", () => guarded(phaseStep));
   $("reset-button").addEventListener("click", () => guarded(reset));
   new Guide((config) => guarded(() => runGuideStep(config)));
+  $("show-test").addEventListener("change", () => plots.setDisplay({ showTest: $("show-test").checked }));
+  $("discretize").addEventListener("change", () => plots.setDisplay({ discretize: $("discretize").checked }));
+  document.addEventListener("keydown", onKey);
   document.body.dataset.ready = "true";
 }
 

@@ -28,9 +28,12 @@ export class Player {
     this.loop(generation);
   }
 
+  // Pause, then show where the server really stopped: it may have trained on since the last
+  // frame drawn.
   async pause() {
     this.halt();
     await this.client.pause();
+    await this.onFrame(await this.client.frame());
   }
 
   // Stop the loop without telling the server (callers that pause or reconfigure do that).

@@ -12,19 +12,21 @@ const FONT = { family: "system-ui, sans-serif", size: 12 };
 
 // All points in one trace, coloured by class, hollow if test: one trace draws much faster
 // than four, and the layer panels need no legend.
-function pointsTrace(data, points, size) {
+function pointsTrace(data, points, size, display) {
+  const shown = (i) => display.showTest || !data.is_test[i];
+  const keep = (values) => (display.showTest ? values : values.filter((_, i) => shown(i)));
   return {
     type: "scatter",
     mode: "markers",
     showlegend: false,
-    x: points.x,
-    y: points.y,
+    x: keep(points.x),
+    y: keep(points.y),
     hoverinfo: "skip",
     marker: {
       size,
-      color: data.labels.map((label) => CLASS_COLORS[label]),
-      symbol: data.is_test.map((test) => (test ? "circle-open" : "circle")),
-      line: { color: data.is_test.map((test, i) => (test ? CLASS_COLORS[data.labels[i]] : "#fff")), width: 1 },
+      color: keep(data.labels.map((label) => CLASS_COLORS[label])),
+      symbol: keep(data.is_test.map((test) => (test ? "circle-open" : "circle"))),
+      line: { color: keep(data.is_test.map((test, i) => (test ? CLASS_COLORS[data.labels[i]] : "#fff"))), width: 1 },
     },
   };
 }
@@ -96,9 +98,16 @@ export class Plots {
   // onProjection(body) is called when the learner changes how a wide layer is shown.
   constructor(onProjection) {
     this.onProjection = onProjection;
+    this.display = { showTest: true, discretize: false };
     this.layerRanges = [];
     this.loss = { step: [], train: [], test: [] };
     this.container = document.getElementById("layers");
+  }
+
+  // Display choices that need no server: redraw the last frame with them.
+  setDisplay(changes) {
+    Object.assign(this.display, changes);
+    if (this.frame) this.draw(this.frame);
   }
 
   // Forget everything drawn from the previous run (new config or reset).
@@ -123,7 +132,8 @@ export class Plots {
   }
 
   drawInput(frame) {
-    const { x, y, p } = frame.boundary;
+    const { x, y } = frame.boundary;
+    const p = this.display.discretize ? frame.boundary.p.map((row) => row.map((v) => (v >= 0.5 ? 1 : 0))) : frame.boundary.p;
     const heatmap = {
       type: "heatmap", x, y, z: p, zmin: 0, zmax: 1, colorscale: PROBABILITY_SCALE, showscale: false,
       // Drawn at the grid's own resolution and scaled up by the browser: far cheaper per frame.
@@ -144,7 +154,7 @@ export class Plots {
       xaxis: axis("x1", range, { constrain: "domain" }),
       yaxis: axis("x2", range, { scaleanchor: "x", constrain: "domain" }),
     };
-    return Plotly.react("plot-input", [heatmap, ...grid, boundary, pointsTrace(this.data, input.points, 8)], layout, CONFIG);
+    return Plotly.react("plot-input", [heatmap, ...grid, boundary, pointsTrace(this.data, input.points, 8, this.display)], layout, CONFIG);
   }
 
   // The loss curve changes little from one frame to the next; redrawing it a few times a
@@ -304,7 +314,7 @@ export class Plots {
       const line = separatorTrace(layer.separator, xRange, yRange);
       if (line) traces.push(line);
     }
-    return [...traces, pointsTrace(this.data, layer.points, 6)];
+    return [...traces, pointsTrace(this.data, layer.points, 6, this.display)];
   }
 
   curveTraces(layer, ranges) {
@@ -314,6 +324,6 @@ export class Plots {
     const cut = layer.kind === "output" ? 0 : layer.threshold;
     if (cut !== null && cut !== undefined) traces.push(lineTrace({ x: [cut, cut], y: yRange }, BOUNDARY_COLOR, 1.6, "dash"));
     if (layer.kind === "output") traces.push(lineTrace({ x: xRange, y: [0.5, 0.5] }, "#bbb", 1, "dot"));
-    return [...traces, pointsTrace(this.data, layer.points, 6)];
+    return [...traces, pointsTrace(this.data, layer.points, 6, this.display)];
   }
 }

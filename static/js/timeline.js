@@ -31,8 +31,8 @@ export class Timeline {
   }
 
   async lookAt(index) {
+    await this.beforeLookBack();  // pausing draws the latest frame, so this comes first
     const generation = ++this.generation;
-    await this.beforeLookBack();
     if (index >= this.steps.length) {
       const frame = await this.client.frame();
       if (generation === this.generation) { await this.showFrame(frame); this.follow(frame); }

@@ -248,3 +248,48 @@ def test_optimizer_and_regularisation_controls(page):
         0.01,
     )
     expect(page.locator("#loop-update")).to_contain_text("L1")
+
+
+def test_keyboard_shortcuts(page):
+    page.locator("h1").click()  # focus on the page, not on a control
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#step-count")).to_have_text("1")
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#step-count")).to_have_text("2")
+    page.keyboard.press("r")
+    expect(page.locator("#step-count")).to_have_text("0")
+    page.keyboard.press(" ")
+    expect(page.get_by_role("button", name="Pause", exact=True)).to_be_visible()
+    page.locator("h1").click()
+    page.keyboard.press(" ")
+    expect(page.get_by_role("button", name="Train", exact=True)).to_be_visible()
+    paused = page.locator("#step-count").inner_text()
+    page.wait_for_timeout(300)
+    expect(page.locator("#step-count")).to_have_text(paused)  # Pause really paused
+    page.keyboard.press("ArrowRight")
+    stepped = str(int(paused) + 1)
+    expect(page.locator("#step-count")).to_have_text(stepped)
+    page.locator("#seed").focus()  # typing in a field is not a shortcut
+    page.keyboard.press("r")
+    page.wait_for_timeout(300)
+    expect(page.locator("#step-count")).to_have_text(stepped)
+
+
+def test_hide_test_points_and_discretise(page):
+    def input_points():
+        return page.eval_on_selector("#plot-input", "el => el.data.at(-1).x.length")
+
+    assert input_points() == 200
+    page.uncheck("#show-test")
+    page.wait_for_function(
+        "() => document.querySelector('#plot-input').data.at(-1).x.length === 140"
+    )
+    page.check("#discretize")
+    page.wait_for_function(
+        "() => document.querySelector('#plot-input')"
+        ".data[0].z.flat().every(v => v === 0 || v === 1)"
+    )
+    page.check("#show-test")
+    page.wait_for_function(
+        "() => document.querySelector('#plot-input').data.at(-1).x.length === 200"
+    )
