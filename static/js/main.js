@@ -8,6 +8,7 @@ import { Player } from "./player.js";
 import { Plots } from "./plots.js";
 import { Settings } from "./settings.js";
 import { Timeline } from "./timeline.js";
+import { configToQuery, queryToConfig, remember } from "./url.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -83,7 +84,7 @@ async function guarded(action) {
 // overwrite the form, or an older answer would undo a newer choice.
 let configGeneration = 0;
 
-async function applyConfig(config) {
+async function applyConfig(config, fromHistory = false) {
   const generation = ++configGeneration;
   player.halt();
   showPlaying(false);
@@ -92,6 +93,7 @@ async function applyConfig(config) {
     const frame = await client.setConfig(config);
     if (generation !== configGeneration) return;
     settings.replace(client.config);
+    if (!fromHistory) remember(client.config);
     plots.clear();
     await showFrame(frame);
   } catch (error) {
@@ -157,7 +159,20 @@ function onKey(event) {
 async function start() {
   const options = await (await fetch("/api/options")).json();
   settings = new Settings(options, (config) => guarded(() => applyConfig(config)));
-  const frame = await client.create(settings.config);
+  settings.replace(queryToConfig(window.location.search, options.defaults));
+  let frame;
+  try {
+    frame = await client.create(settings.config);
+  } catch (error) {
+    say(`The link's settings were not accepted (${error.message}); starting from the defaults.`);
+    settings.replace(options.defaults);
+    frame = await client.create(settings.config);
+  }
+  settings.replace(client.config);
+  window.history.replaceState(null, "", configToQuery(client.config));
+  window.addEventListener("popstate", () => {
+    guarded(() => applyConfig(queryToConfig(window.location.search, options.defaults), true));
+  });
   await showFrame(frame);
   $("train-button").addEventListener("click", () => guarded(toggleTraining));
   $("step-button").addEventListener("click", () => guarded(step));

@@ -293,3 +293,44 @@ def test_hide_test_points_and_discretise(page):
     page.wait_for_function(
         "() => document.querySelector('#plot-input').data.at(-1).x.length === 200"
     )
+
+
+def test_settings_live_in_the_url(page):
+    page.select_option("#dataset", "xor")
+    expect(page.locator("#step-count")).to_have_text("0")
+    page.select_option("#learning_rate", "0.3")
+    page.get_by_role("button", name="Add a hidden layer").click()
+    page.wait_for_function("() => location.search.includes('hidden_layers=8%2C8%2C8')")
+    link = page.url
+    assert "dataset=xor" in link and "learning_rate=0.3" in link
+
+    other = page.context.new_page()
+    other.goto(link)
+    other.wait_for_selector("body[data-ready='true']")
+    expect(other.locator("#dataset")).to_have_value("xor")
+    expect(other.locator("#learning_rate")).to_have_value("0.3")
+    expect(other.locator("#layer-count")).to_have_text("3")
+
+    # Same seed, same data: the input plots agree point for point.
+    def points(p):
+        return p.eval_on_selector("#plot-input", "el => el.data.at(-1).x")
+
+    assert points(other) == points(page)
+    other.close()
+
+    page.go_back()
+    expect(page.locator("#layer-count")).to_have_text("2")
+    expect(page.locator("#learning_rate")).to_have_value("0.3")
+    page.go_back()
+    expect(page.locator("#learning_rate")).to_have_value("0.03")
+    page.go_forward()
+    expect(page.locator("#learning_rate")).to_have_value("0.3")
+
+
+def test_a_bad_link_falls_back_to_the_defaults(browser, server_url):
+    page = browser.new_page()
+    page.goto(f"{server_url}/?learning_rate=99&dataset=xor")
+    page.wait_for_selector("body[data-ready='true']")
+    expect(page.locator("#message")).to_contain_text("learning_rate must be")
+    expect(page.locator("#dataset")).to_have_value("class-ab-noisy")
+    page.close()
