@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import numpy as np
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from app.frames import Projection
 from app.history import MAX_SNAPSHOTS
+from app.model import Layer
 from app.schemas import (
     ConfigBody,
     ConfigChanged,
+    NetworkFile,
     SessionCreated,
     SessionSummary,
     StepBody,
@@ -20,6 +23,7 @@ from app.schemas import (
     options,
 )
 from app.sessions import Session, SessionStore
+from app.training import with_weights
 
 router = APIRouter(prefix="/api")
 NOT_FOUND = {404: {"description": "Session not found (unknown or expired)"}}
@@ -103,6 +107,24 @@ def change_view(session: SessionDep, body: ViewBody) -> JSONResponse:
     except ValueError as error:
         field, message = error.args
         raise HTTPException(422, [{"field": field, "message": message}]) from None
+
+
+@router.get("/sessions/{session_id}/export", response_model=NetworkFile, responses=NOT_FOUND)
+def export_network(session: SessionDep) -> dict:
+    """The trained network: settings, step and weights, as a JSON file to keep or share."""
+    return session.export()
+
+
+@router.post("/sessions/{session_id}/import", responses=NOT_FOUND)
+def import_network(session: SessionDep, body: NetworkFile) -> JSONResponse:
+    """Restore an exported network and carry on training from it."""
+    layers = [Layer(np.array(la.w, dtype=float), np.array(la.b, dtype=float)) for la in body.layers]
+    try:
+        state = with_weights(body.config.to_config(), layers, body.step)
+    except ValueError as error:
+        raise HTTPException(422, [{"field": "layers", "message": str(error)}]) from None
+    frame = session.restore(state)
+    return JSONResponse({"config": session.config.to_dict(), "frame": frame})
 
 
 @router.post("/sessions/{session_id}/train", response_model=TrainingStatus, responses=NOT_FOUND)

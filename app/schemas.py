@@ -99,6 +99,30 @@ class ViewBody(BaseModel):
     neurons: list[Annotated[int, Field(ge=0, le=7)]] = Field([], max_length=3)
 
 
+FiniteWeight = Annotated[float, Field(allow_inf_nan=False, ge=-1e6, le=1e6)]
+
+
+class LayerBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    w: list[Annotated[list[FiniteWeight], Field(min_length=1, max_length=8)]] = Field(
+        min_length=1, max_length=8
+    )
+    b: list[FiniteWeight] = Field(min_length=1, max_length=8)
+
+
+class NetworkFile(BaseModel):
+    """A trained network, as exported: its settings and weights (the data comes from the seed)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format: Literal["layerscope-network"] = "layerscope-network"
+    version: Literal[1] = 1
+    config: ConfigBody
+    step: int = Field(0, ge=0, le=10**9)
+    layers: list[LayerBody] = Field(min_length=1, max_length=7)
+
+
 class SessionCreated(BaseModel):
     session_id: str
     config: ConfigBody
@@ -123,6 +147,13 @@ class ConfigChanged(BaseModel):
 
 def describe_error(field: str, error: dict[str, Any]) -> str:
     """A sentence naming the field and what it accepts."""
+    if field.startswith("config."):  # an imported network's settings: same rules, full name
+        name = field.removeprefix("config.")
+        return "config." + _describe(name, error)
+    return _describe(field, error)
+
+
+def _describe(field: str, error: dict[str, Any]) -> str:
     if field.startswith("hidden_layers."):
         low, high = LIMITS["neurons"]
         return f"hidden_layers: each layer has {low} to {high} neurons"
@@ -131,6 +162,8 @@ def describe_error(field: str, error: dict[str, Any]) -> str:
     if field in LIMITS:
         low, high = LIMITS[field]
         return f"{field} must be a finite number from {low:g} to {high:g}"
+    if field.startswith("layers"):
+        return f"{field}: weights must be finite numbers from -1e6 to 1e6, at most 8 per row"
     if field.startswith("neurons"):
         return "neurons: 2 or 3 distinct neuron numbers, each from 0 to 7"
     if field == "projection":

@@ -22,6 +22,7 @@ from app.features import RAW
 from app.frames import Projection, build_frame
 from app.training import (
     TrainingConfig,
+    TrainingState,
     advance_phase,
     at_snapshot,
     new_state,
@@ -55,6 +56,24 @@ class Session:
         with self.lock:
             self.training = False
             self._advance(n)
+            return self._frame()
+
+    def export(self) -> dict[str, Any]:
+        with self.lock:
+            return {
+                "format": "layerscope-network",
+                "version": 1,
+                "config": self.state.config.to_dict(),
+                "step": self.state.step,
+                "layers": [{"w": la.w.tolist(), "b": la.b.tolist()} for la in self.state.layers],
+            }
+
+    def restore(self, state: TrainingState) -> dict[str, Any]:
+        """Continue from an imported network."""
+        with self.lock:
+            self.state = state
+            self.projections = {}
+            self._restart()
             return self._frame()
 
     def phase_step(self) -> dict[str, Any]:

@@ -149,6 +149,21 @@ def reset_weights(state: TrainingState) -> TrainingState:
     return replace(fresh, x=state.x, y=state.y, is_test=state.is_test, history=fresh.history)
 
 
+def with_weights(config: TrainingConfig, layers: list[Layer], step: int) -> TrainingState:
+    """A run of this config restored to the given weights and step (data from the seed).
+
+    Raises ValueError if the weights' shapes do not fit the config's network.
+    """
+    sizes = config.sizes
+    expected = [(a, b) for a, b in zip(sizes[:-1], sizes[1:], strict=True)]
+    found = [(la.w.shape, la.b.shape) for la in layers]
+    if found != [((a, b), (b,)) for a, b in expected]:
+        shapes = ", ".join(f"{a}x{b}" for a, b in expected)
+        raise ValueError(f"layers: shapes do not match the config's network (expected {shapes})")
+    fresh = new_state(config)
+    return replace(fresh, layers=layers, step=step, history=None)
+
+
 def at_snapshot(state: TrainingState, index: int) -> TrainingState:
     """The run as it was at one of its timeline's snapshots (for looking, not training)."""
     history = state.history

@@ -354,3 +354,58 @@ def test_view_choice_is_kept_across_steps_and_reset(client):
     assert client.post(f"/api/sessions/{sid}/reset").json()["layers"][1]["view"] == "neurons"
     changed = client.put(f"/api/sessions/{sid}/config", json={"hidden_layers": [8, 8]}).json()
     assert changed["frame"]["layers"][1]["view"] == "pca"  # a new network starts afresh
+
+
+def test_export_and_import_a_trained_network(client):
+    sid = new_session(client, dataset="xor", learning_rate=0.3, hidden_layers=[6])
+    trained = client.post(f"/api/sessions/{sid}/step", json={"steps": 300}).json()
+    exported = client.get(f"/api/sessions/{sid}/export").json()
+    assert exported["format"] == "layerscope-network" and exported["step"] == 300
+    assert [len(la["w"]) for la in exported["layers"]] == [2, 6]
+
+    other = new_session(client)
+    restored = client.post(f"/api/sessions/{other}/import", json=exported).json()
+    assert restored["config"]["dataset"] == "xor" and restored["frame"]["step"] == 300
+    assert restored["frame"]["metrics"] == trained["metrics"]
+    assert restored["frame"]["boundary"]["p"] == trained["boundary"]["p"]
+    carried_on = client.post(f"/api/sessions/{other}/step", json={"steps": 5}).json()
+    assert carried_on["step"] == 305
+
+
+def broken(exported, **changes):
+    return {**exported, **changes}
+
+
+@pytest.mark.parametrize(
+    "change, field, message",
+    [
+        (
+            lambda e: broken(e, layers=e["layers"][:1]),
+            "layers",
+            "layers: shapes do not match the config's network (expected 2x8, 8x8, 8x1)",
+        ),
+        (
+            lambda e: broken(e, config={**e["config"], "learning_rate": 50}),
+            "config.learning_rate",
+            "config.learning_rate must be a finite number from 1e-05 to 10",
+        ),
+        (lambda e: broken(e, format="keras"), "format", None),
+        (lambda e: {k: v for k, v in e.items() if k != "layers"}, "layers", None),
+        (
+            lambda e: broken(e, layers=[{"w": [["NaN"]], "b": [0]}] + e["layers"][1:]),
+            "layers.0.w.0.0",
+            "layers.0.w.0.0: weights must be finite numbers from -1e6 to 1e6, at most 8 per row",
+        ),
+    ],
+)
+def test_bad_network_files_are_rejected_and_the_session_kept(client, change, field, message):
+    sid = new_session(client)
+    exported = client.get(f"/api/sessions/{sid}/export").json()
+    client.post(f"/api/sessions/{sid}/step", json={"steps": 7})
+    r = client.post(f"/api/sessions/{sid}/import", json=change(exported))
+    assert r.status_code == 422
+    detail = r.json()["detail"][0]
+    assert detail["field"] == field
+    if message:
+        assert detail["message"] == message
+    assert client.get(f"/api/sessions/{sid}").json()["step"] == 7

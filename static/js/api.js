@@ -48,6 +48,14 @@ export class SessionClient {
   }
 
   async step(steps) { return (await this.call("POST", "step", { steps })).body; }
+  async exportNetwork() { return (await this.call("GET", "export")).body; }
+
+  async importNetwork(file) {
+    const { body } = await this.call("POST", "import", file);
+    this.config = body.config;
+    return body.frame;
+  }
+
   async setView(body) { return (await this.call("PUT", "view", body)).body; }
   async phase() { return (await this.call("POST", "phase")).body; }
   async train() { return (await this.call("POST", "train")).body.training; }

@@ -125,6 +125,39 @@ async function changeView(body) {
   await showFrame(frame);
 }
 
+const MAX_IMPORT_BYTES = 1_000_000;  // an 8x8x6 network is about 10 KB
+
+async function exportNetwork() {
+  const file = await client.exportNetwork();
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(new Blob([JSON.stringify(file, null, 1)], { type: "application/json" }));
+  link.download = `layerscope-${file.config.dataset}-step${file.step}.json`;
+  link.click();
+  URL.revokeObjectURL(link.href);
+}
+
+async function importNetwork(input) {
+  const file = input.files[0];
+  input.value = "";  // choosing the same file again should work too
+  if (!file) return;
+  if (file.size > MAX_IMPORT_BYTES) throw new Error("That file is too large to be a LayerScope network.");
+  let body;
+  try {
+    body = JSON.parse(await file.text());
+  } catch {
+    throw new Error("That file is not JSON: choose a file made by Export network.");
+  }
+  player.halt();
+  showPlaying(false);
+  ++configGeneration;
+  const frame = await client.importNetwork(body);
+  settings.replace(client.config);
+  remember(client.config);
+  plots.clear();
+  say(`Network imported at step ${frame.step}.`);
+  await showFrame(frame);
+}
+
 async function phaseStep() {
   player.halt();
   showPlaying(false);
@@ -177,6 +210,8 @@ async function start() {
   $("train-button").addEventListener("click", () => guarded(toggleTraining));
   $("step-button").addEventListener("click", () => guarded(step));
   $("phase-button").addEventListener("click", () => guarded(phaseStep));
+  $("export-button").addEventListener("click", () => guarded(exportNetwork));
+  $("import-file").addEventListener("change", () => guarded(() => importNetwork($("import-file"))));
   $("reset-button").addEventListener("click", () => guarded(reset));
   new Guide((config) => guarded(() => runGuideStep(config)));
   $("show-test").addEventListener("change", () => plots.setDisplay({ showTest: $("show-test").checked }));

@@ -80,7 +80,17 @@ def page(browser, server_url, request):
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     page = context.new_page()
     problems = []
-    page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
+    # The browser logs every 4xx answer as an error; a test that provokes them on purpose says so.
+    expected_4xx = request.node.get_closest_marker("expects_http_errors") is not None
+
+    def on_console(message):
+        if message.type != "error":
+            return
+        if expected_4xx and "the server responded with a status of 4" in message.text:
+            return
+        problems.append(f"console: {message.text}")
+
+    page.on("console", on_console)
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     page.on(
         "request",

@@ -327,10 +327,45 @@ def test_settings_live_in_the_url(page):
     expect(page.locator("#learning_rate")).to_have_value("0.3")
 
 
-def test_a_bad_link_falls_back_to_the_defaults(browser, server_url):
+def test_a_bad_link_falls_back_to_the_defaults(browser, server_url):  # no console check here
     page = browser.new_page()
     page.goto(f"{server_url}/?learning_rate=99&dataset=xor")
     page.wait_for_selector("body[data-ready='true']")
     expect(page.locator("#message")).to_contain_text("learning_rate must be")
     expect(page.locator("#dataset")).to_have_value("class-ab-noisy")
     page.close()
+
+
+def test_export_then_import_a_network(page, tmp_path):
+    page.select_option("#dataset", "xor")
+    page.get_by_role("button", name="Step", exact=True).click()
+    page.get_by_role("button", name="Step", exact=True).click()
+    expect(page.locator("#step-count")).to_have_text("2")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export network").click()
+    saved = tmp_path / "network.json"
+    download.value.save_as(saved)
+    page.get_by_role("button", name="Reset", exact=True).click()
+    page.select_option("#dataset", "circle")
+    expect(page.locator("#step-count")).to_have_text("0")
+    page.set_input_files("#import-file", saved)
+    expect(page.locator("#message")).to_contain_text("Network imported at step 2")
+    expect(page.locator("#step-count")).to_have_text("2")
+    expect(page.locator("#dataset")).to_have_value("xor")
+
+
+@pytest.mark.expects_http_errors
+def test_importing_a_bad_file_says_why_and_keeps_the_session(page, tmp_path):
+    page.get_by_role("button", name="Step", exact=True).click()
+    expect(page.locator("#step-count")).to_have_text("1")
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        '{"format": "layerscope-network", "config": {}, "layers": [{"w": [[1]], "b": [0]}]}'
+    )
+    page.set_input_files("#import-file", bad)
+    expect(page.locator("#message")).to_contain_text("shapes do not match")
+    not_json = tmp_path / "not.json"
+    not_json.write_text("<img src=x onerror=alert(1)>")
+    page.set_input_files("#import-file", not_json)
+    expect(page.locator("#message")).to_contain_text("not JSON")
+    expect(page.locator("#step-count")).to_have_text("1")
