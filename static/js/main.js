@@ -216,6 +216,14 @@ async function start() {
   new Guide((config) => guarded(() => runGuideStep(config)));
   $("show-test").addEventListener("change", () => plots.setDisplay({ showTest: $("show-test").checked }));
   $("discretize").addEventListener("change", () => plots.setDisplay({ discretize: $("discretize").checked }));
+  $("large-text").checked = localStorage.getItem("layerscope-large-text") === "1";
+  document.body.classList.toggle("large-text", $("large-text").checked);
+  $("large-text").addEventListener("change", () => {
+    const on = $("large-text").checked;
+    localStorage.setItem("layerscope-large-text", on ? "1" : "0");  // remembered on this computer
+    document.body.classList.toggle("large-text", on);
+    plots.setDisplay({});
+  });
   document.addEventListener("keydown", onKey);
   document.body.dataset.ready = "true";
 }

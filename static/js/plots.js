@@ -8,7 +8,11 @@ import { StableRange } from "./ranges.js";
 
 const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d", "autoScale2d"] };
 const LOSS_REDRAW_MS = 250;
-const FONT = { family: "system-ui, sans-serif", size: 12 };
+// Plotly draws its own text, so projector mode scales it here too.
+function font(size) {
+  const scale = document.body.classList.contains("large-text") ? 1.4 : 1;
+  return { family: "system-ui, sans-serif", size: Math.round(size * scale) };
+}
 
 // All points in one trace, coloured by class, hollow if test: one trace draws much faster
 // than four, and the layer panels need no legend.
@@ -150,7 +154,7 @@ export class Plots {
     const range = [x[0], x.at(-1)];
     const layout = {
       // The legend is HTML beside the plot: Plotly re-measures its own on every redraw.
-      margin: { l: 45, r: 10, t: 10, b: 40 }, font: FONT, uirevision: "input", showlegend: false,
+      margin: { l: 45, r: 10, t: 10, b: 40 }, font: font(12), uirevision: "input", showlegend: false,
       xaxis: axis("x1", range, { constrain: "domain" }),
       yaxis: axis("x2", range, { scaleanchor: "x", constrain: "domain" }),
     };
@@ -174,7 +178,7 @@ export class Plots {
       { type: "scatter", mode: "lines", name: "test loss", x: step, y: test, line: { color: "#888", width: 2, dash: "dot" } },
     ];
     const layout = {
-      margin: { l: 50, r: 10, t: 24, b: 36 }, font: FONT,
+      margin: { l: 50, r: 10, t: 24, b: 36 }, font: font(12),
       datarevision: step.length,  // the arrays grow in place, so tell Plotly they changed
       xaxis: { title: { text: "step" }, rangemode: "tozero", autorange: true },
       yaxis: { title: { text: "loss" }, rangemode: "tozero", autorange: true },
@@ -263,7 +267,7 @@ export class Plots {
     // differ in spread by a factor of a hundred, and would then squash the picture flat.
     const equal = layer.view === "plane" && layer.kind === "hidden";
     const layout = {
-      margin: { l: 48, r: 8, t: 6, b: 42 }, font: { ...FONT, size: 11 }, showlegend: false,
+      margin: { l: 48, r: 8, t: 6, b: 42 }, font: font(11), showlegend: false,
       xaxis: axis(layer.axes[0], ranges.x.range, equal ? { constrain: "domain" } : {}),
       yaxis: axis(layer.axes[1], ranges.y.range, equal ? { scaleanchor: "x", constrain: "domain" } : {}),
     };
@@ -290,7 +294,7 @@ export class Plots {
     if (layer.separator) traces.push(separatorPlane(layer.separator, range));
     const axis3d = (title, r) => ({ title: { text: title }, range: r, autorange: false });
     const layout = {
-      margin: { l: 0, r: 0, t: 0, b: 0 }, font: { ...FONT, size: 10 }, showlegend: false, uirevision: `layer-${layer.index}`,
+      margin: { l: 0, r: 0, t: 0, b: 0 }, font: font(10), showlegend: false, uirevision: `layer-${layer.index}`,
       scene: {
         xaxis: axis3d(layer.axes[0], range.x), yaxis: axis3d(layer.axes[1], range.y), zaxis: axis3d(layer.axes[2], range.z),
         aspectmode: "cube",

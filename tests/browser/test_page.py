@@ -369,3 +369,14 @@ def test_importing_a_bad_file_says_why_and_keeps_the_session(page, tmp_path):
     page.set_input_files("#import-file", not_json)
     expect(page.locator("#message")).to_contain_text("not JSON")
     expect(page.locator("#step-count")).to_have_text("1")
+
+
+def test_large_text_mode_is_remembered(page):
+    base = page.eval_on_selector("#plot-input", "el => el.layout.font.size")
+    page.check("#large-text")
+    page.wait_for_function(f"() => document.querySelector('#plot-input').layout.font.size > {base}")
+    assert page.evaluate("document.body.classList.contains('large-text')")
+    page.reload()
+    page.wait_for_selector("body[data-ready='true']")
+    assert page.is_checked("#large-text")
+    assert page.evaluate("document.body.classList.contains('large-text')")
