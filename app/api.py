@@ -8,7 +8,6 @@ import numpy as np
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from app.frames import Projection
 from app.history import MAX_SNAPSHOTS
 from app.model import Layer
 from app.schemas import (
@@ -24,6 +23,7 @@ from app.schemas import (
 )
 from app.sessions import Session, SessionStore
 from app.training import with_weights
+from app.views import Projection
 
 router = APIRouter(prefix="/api")
 NOT_FOUND = {404: {"description": "Session not found (unknown or expired)"}}

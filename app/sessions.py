@@ -19,7 +19,7 @@ from typing import Any
 import anyio
 
 from app.features import RAW
-from app.frames import Projection, build_frame
+from app.frames import build_frame
 from app.training import (
     TrainingConfig,
     TrainingState,
@@ -29,6 +29,7 @@ from app.training import (
     reset_weights,
     train_steps,
 )
+from app.views import Projection
 
 DIVERGED_MESSAGE = (
     "Training stopped: the loss became infinite or not a number, so the last update was "
