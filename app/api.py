@@ -6,14 +6,18 @@ from typing import Annotated
 
 import numpy as np
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
+from app import points
+from app.datasets import extent
 from app.history import MAX_SNAPSHOTS
 from app.model import Layer
 from app.schemas import (
     ConfigBody,
     ConfigChanged,
     NetworkFile,
+    PointBody,
     SessionCreated,
     SessionSummary,
     StepBody,
@@ -125,6 +129,63 @@ def import_network(session: SessionDep, body: NetworkFile) -> JSONResponse:
         raise HTTPException(422, [{"field": "layers", "message": str(error)}]) from None
     frame = session.restore(state)
     return JSONResponse({"config": session.config.to_dict(), "frame": frame})
+
+
+def _edit(session: Session, edit) -> JSONResponse:
+    try:
+        return JSONResponse(session.edit_data(edit))
+    except ValueError as error:
+        field = str(error).partition(":")[0]
+        raise HTTPException(422, [{"field": field, "message": str(error)}]) from None
+
+
+@router.post("/sessions/{session_id}/points", responses=NOT_FOUND)
+def add_point(session: SessionDep, body: PointBody) -> JSONResponse:
+    """Add a training point of the given class (the data become custom)."""
+    return _edit(session, lambda x, y, t: points.add_point(x, y, t, body.x1, body.x2, body.label))
+
+
+@router.post("/sessions/{session_id}/points/remove", responses=NOT_FOUND)
+def remove_point(session: SessionDep, body: PointBody) -> JSONResponse:
+    """Remove the point nearest (x1, x2), if one is close (5% of the plane's width)."""
+    low, high = extent(session.config.dataset, session.data()[0])
+    radius = 0.05 * (high - low)
+    return _edit(session, lambda x, y, t: points.remove_nearest(x, y, t, body.x1, body.x2, radius))
+
+
+@router.delete("/sessions/{session_id}/points", responses=NOT_FOUND)
+def clear_points(session: SessionDep) -> JSONResponse:
+    """Remove every point (the data become custom and empty)."""
+    return _edit(session, lambda x, y, t: (x[:0], y[:0], t[:0]))
+
+
+@router.get("/sessions/{session_id}/data.csv", responses=NOT_FOUND)
+def download_csv(session: SessionDep) -> Response:
+    """The current points as CSV: x1,x2,label,split."""
+    headers = {"Content-Disposition": 'attachment; filename="layerscope-data.csv"'}
+    return Response(points.to_csv(*session.data()), media_type="text/csv", headers=headers)
+
+
+@router.put(
+    "/sessions/{session_id}/data.csv",
+    responses={**NOT_FOUND, 413: {"description": "File larger than 64 KB"}},
+    openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+)
+async def upload_csv(request: Request, session: SessionDep) -> JSONResponse:
+    """Replace the points with a CSV file (checked whole: on any error nothing changes)."""
+    raw = bytearray()
+    async for chunk in request.stream():
+        raw += chunk
+        if len(raw) > points.MAX_CSV_BYTES:  # stop reading: never hold more than the limit
+            raise HTTPException(413, f"file too large: at most {points.MAX_CSV_BYTES // 1024} KB")
+    try:
+        x, y, is_test = points.from_csv(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise HTTPException(422, [{"field": "file", "message": "file: not UTF-8 text"}]) from None
+    except points.CsvError as error:
+        raise HTTPException(422, [{"field": "file", "message": f"file: {error}"}]) from None
+    frame = await run_in_threadpool(session.edit_data, lambda *_: (x, y, is_test))
+    return JSONResponse(frame)
 
 
 @router.post("/sessions/{session_id}/train", response_model=TrainingStatus, responses=NOT_FOUND)

@@ -7,6 +7,7 @@ each dataset scales it to its own size. All randomness comes from the generator 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -77,6 +78,11 @@ def gaussian(n: int, noise: float, rng: np.random.Generator) -> tuple[Array, Arr
     return centres + rng.normal(0.0, 0.1 + 0.4 * noise, size=(n, 2)), y
 
 
+def no_points(n: int, noise: float, rng: np.random.Generator) -> tuple[Array, Array]:
+    """Custom data starts empty: the learner adds points by clicking, or uploads a CSV."""
+    return np.zeros((0, 2)), np.zeros(0)
+
+
 @dataclass(frozen=True)
 class Dataset:
     label: str
@@ -95,7 +101,25 @@ DATASETS: dict[str, Dataset] = {
     "moons": Dataset("Moons", moons, (-1.5, 1.5)),
     "spiral": Dataset("Spiral", spiral, (-1.5, 1.5)),
     "gaussian": Dataset("Gaussian blobs", gaussian, (-1.5, 1.5)),
+    "custom": Dataset("Your own points (click the plane)", no_points, (-1.5, 1.5), exact=True),
 }
+# Custom points may lie anywhere in this square (the plane shown grows to fit them).
+CUSTOM_LIMIT = 10.0
+MAX_POINTS = 1000
+
+
+def extent(name: str, x: Array) -> tuple[float, float]:
+    """The square of the plane to show: the dataset's own, grown to fit custom points."""
+    low, high = DATASETS[name].extent
+    if name != "custom" or len(x) == 0:
+        return low, high
+    # Whole half-units with a margin, so that adding a point rarely moves the plane under the
+    # learner's mouse.
+    margin = 0.15 * max(float(np.ptp(x)), 1.0)
+    return (
+        min(low, math.floor((float(x.min()) - margin) * 2) / 2),
+        max(high, math.ceil((float(x.max()) + margin) * 2) / 2),
+    )
 
 
 def make_dataset(
@@ -107,7 +131,7 @@ def make_dataset(
     order = rng.permutation(len(y))
     x, y = x[order], y[order]
     # At least one point always stays in the training set.
-    n_test = 0 if dataset.exact else min(int(round(test_fraction * len(y))), len(y) - 1)
+    n_test = 0 if dataset.exact else min(int(round(test_fraction * len(y))), max(len(y) - 1, 0))
     is_test = np.zeros(len(y), dtype=bool)
     is_test[len(y) - n_test :] = True
     return x, y, is_test

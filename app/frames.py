@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from app.datasets import DATASETS
+from app.datasets import extent
 from app.encoding import finite, rounded
 from app.features import feature_map
 from app.features import label as feature_label
@@ -39,7 +39,7 @@ def build_frame(
     ``bases`` holds, per wide layer, the principal axes used for the previous frame; the new
     axes are matched to them so the picture does not flip or swap between frames.
     """
-    low, high = DATASETS[state.config.dataset].extent
+    low, high = extent(state.config.dataset, state.x)
     axis = np.linspace(low, high, BOUNDARY_RESOLUTION)
     cells = np.stack(np.meshgrid(axis, axis), axis=-1).reshape(-1, 2)
     cell_pass = _forward(state, cells)
@@ -146,11 +146,8 @@ def _loop(state: TrainingState, logit: Array) -> dict[str, Any]:
     """The training loop's live quantities: one sample's prediction against its target, the
     batch's loss, and each layer's gradient and update sizes."""
     pending = state.pending
-    sample = int(np.flatnonzero(~state.is_test)[0])
-    p = float(sigmoid(logit[sample]))
-    target = float(state.y[sample])
+    training_points = np.flatnonzero(~state.is_test)
     current = pending.grads if pending is not None and pending.grads is not None else None
-    lr = state.config.learning_rate
 
     def norms(layers: list | None) -> list[float] | None:
         if layers is None:
@@ -164,15 +161,21 @@ def _loop(state: TrainingState, logit: Array) -> dict[str, Any]:
         "batch_loss": pending.loss if pending is not None else None,
         "grad_norms": norms(current if current is not None else state.last_grads),
         "update_norms": norms(_changes(state)),
-        "learning_rate": lr,
-        "sample": {
-            "x": rounded(state.x[sample]),
-            "target": ["A", "B"][int(target)],
-            "p": round(p, 4),
-            "loss": round(
-                float(bce_loss(logit[sample : sample + 1], state.y[sample : sample + 1])), 4
-            ),
-        },
+        "learning_rate": state.config.learning_rate,
+        "sample": _sample(state, logit, training_points),
+    }
+
+
+def _sample(state: TrainingState, logit: Array, training_points: Array) -> dict[str, Any] | None:
+    """The first training point, followed through every step (None if there is none)."""
+    if len(training_points) == 0:
+        return None
+    i = int(training_points[0])
+    return {
+        "x": rounded(state.x[i]),
+        "target": ["A", "B"][int(state.y[i])],
+        "p": round(float(sigmoid(logit[i])), 4),
+        "loss": round(float(bce_loss(logit[i : i + 1], state.y[i : i + 1])), 4),
     }
 
 

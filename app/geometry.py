@@ -55,6 +55,8 @@ def pca_basis(values: Array, previous: Array | None, dims: int = 2) -> tuple[Arr
     traded places, and each sign chosen to point the way it did, so that a representation that
     changes a little also moves a little on screen.
     """
+    if len(values) < 2:  # no spread to speak of: the first axes, as they come
+        return np.eye(values.shape[1])[:dims], np.zeros(dims)
     centred = values - values.mean(axis=0)
     _, s, vt = np.linalg.svd(centred, full_matrices=False)
     variance = np.zeros(dims)
@@ -80,7 +82,7 @@ def readout_basis(
     """
     norm = np.linalg.norm(w)
     along = w / norm if norm > 0 else np.eye(len(w))[0]
-    centred = values - values.mean(axis=0)
+    centred = values - values.mean(axis=0) if len(values) else values
     rest = centred - np.outer(centred @ along, along)
     others = previous[1:] if previous is not None and len(previous) == dims else None
     basis = np.vstack([along, pca_basis(rest, others, dims - 1)[0]])

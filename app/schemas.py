@@ -123,6 +123,19 @@ class NetworkFile(BaseModel):
     layers: list[LayerBody] = Field(min_length=1, max_length=7)
 
 
+Coordinate = Annotated[float, Field(allow_inf_nan=False, ge=-10, le=10)]
+
+
+class PointBody(BaseModel):
+    """A point of the input plane, and for a new point its class (0 = A, 1 = B)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    x1: Coordinate
+    x2: Coordinate
+    label: Literal[0, 1] = 0
+
+
 class SessionCreated(BaseModel):
     session_id: str
     config: ConfigBody
@@ -162,6 +175,10 @@ def _describe(field: str, error: dict[str, Any]) -> str:
     if field in LIMITS:
         low, high = LIMITS[field]
         return f"{field} must be a finite number from {low:g} to {high:g}"
+    if field in ("x1", "x2"):
+        return f"{field} must be a finite number from -10 to 10"
+    if field == "label":
+        return "label must be 0 (class A) or 1 (class B)"
     if field.startswith("layers"):
         return f"{field}: weights must be finite numbers from -1e6 to 1e6, at most 8 per row"
     if field.startswith("neurons"):

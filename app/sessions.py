@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 import anyio
+import numpy as np
 
 from app.features import RAW
 from app.frames import build_frame
@@ -28,8 +29,11 @@ from app.training import (
     new_state,
     reset_weights,
     train_steps,
+    with_data,
 )
 from app.views import Projection
+
+Array = np.ndarray
 
 DIVERGED_MESSAGE = (
     "Training stopped: the loss became infinite or not a number, so the last update was "
@@ -58,6 +62,21 @@ class Session:
             self.training = False
             self._advance(n)
             return self._frame()
+
+    def edit_data(self, edit: Callable[[Array, Array, Array], tuple]) -> dict[str, Any]:
+        """Change the points by hand: same network, same step, custom data from now on.
+
+        ``edit`` gets (x, y, is_test) and returns new ones; it may raise ValueError.
+        """
+        with self.lock:
+            x, y, is_test = edit(self.state.x, self.state.y, self.state.is_test)
+            self.state = with_data(self.state, x, y, is_test)
+            self.revision += 1
+            return self._frame()
+
+    def data(self) -> tuple[Array, Array, Array]:
+        with self.lock:
+            return self.state.x, self.state.y, self.state.is_test
 
     def export(self) -> dict[str, Any]:
         with self.lock:

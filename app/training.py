@@ -199,6 +199,8 @@ def train_step(state: TrainingState) -> bool:
     overflows always shows up in the weights within a step or two, so checking them is enough,
     and the fast path skips computing the loss.) A step begun phase by phase is finished.
     """
+    if len(state.y_train) == 0:
+        return False  # nothing to learn from (custom data, all cleared)
     while state.pending is not None:
         if advance_phase(state) == "update":
             return not state.diverged
@@ -215,6 +217,8 @@ def advance_phase(state: TrainingState) -> str:
     """Do the next phase of the current step (starting one if needed); returns its name."""
     activation = state.config.activation
     step = state.pending
+    if step is None and len(state.y_train) == 0:
+        return "none"  # nothing to learn from
     with np.errstate(over="ignore", invalid="ignore"):
         if step is None:
             x, y = _batch(state)
@@ -250,11 +254,17 @@ def _update(state: TrainingState, grads: list[Layer]) -> bool:
 
 
 def train_steps(state: TrainingState, n: int) -> int:
-    """Up to n steps, stopping early on divergence. Returns how many were taken."""
+    """Up to n steps, stopping early on divergence or with no data. Returns how many taken."""
     for taken in range(n):
         if state.diverged or not train_step(state):
             return taken
     return n
+
+
+def with_data(state: TrainingState, x: Array, y: Array, is_test: Array) -> TrainingState:
+    """The same network, carrying on with other (custom) points."""
+    config = replace(state.config, dataset="custom")
+    return replace(state, config=config, x=x, y=y, is_test=is_test, pending=None)
 
 
 def _batch(state: TrainingState) -> tuple[Array, Array]:

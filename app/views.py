@@ -139,7 +139,8 @@ def layer_view(
         make_basis = readout_basis if rep.reads_out else pca_basis
         extra = (w_out,) if rep.reads_out else ()
         basis, share = make_basis(values[parts["points"]], *extra, previous_basis, projection.dims)
-        centre = values[parts["points"]].mean(axis=0)
+        points = values[parts["points"]]
+        centre = points.mean(axis=0) if len(points) else np.zeros(units)
 
     def project(rows: Array) -> Array:
         return (rows - centre) @ basis.T
@@ -221,7 +222,7 @@ def _describe_view(
 def _curve_view(z: Array, a: Array, activation: str, parts: dict[str, slice]) -> dict[str, Any]:
     """A one-neuron layer drawn as its activation curve, with each point placed on it."""
     points = z[parts["points"]]
-    z_low, z_high = float(np.min(points)), float(np.max(points))
+    z_low, z_high = (float(points.min()), float(points.max())) if len(points) else (-1.0, 1.0)
     pad = max(1.0, 0.1 * (z_high - z_low))
     zs = np.linspace(z_low - pad, z_high + pad, CURVE_SAMPLES)
     is_output = activation == "sigmoid" and parts["ends"].stop == len(z)

@@ -1,16 +1,25 @@
 // Talks to the server. One SessionClient per tab; it recreates its session (same settings)
 // if the server no longer knows it, e.g. after a restart or an idle expiry.
 
+// A refusal with a reason to show the learner (a 4xx answer, or a file the page cannot use),
+// as opposed to a bug.
 export class ApiError extends Error {}
 
+// A body that is a string goes as CSV text; anything else as JSON.
 async function request(method, url, body) {
   const options = { method, headers: {} };
-  if (body !== undefined) {
+  if (typeof body === "string") {
+    options.headers["Content-Type"] = "text/csv";
+    options.body = body;
+  } else if (body !== undefined) {
     options.headers["Content-Type"] = "application/json";
     options.body = JSON.stringify(body);
   }
   const response = await fetch(url, options);
   if (response.status === 204) return { status: 204, body: null };
+  if ((response.headers.get("Content-Type") || "").startsWith("text/csv")) {
+    return { status: response.status, body: await response.text() };
+  }
   const payload = await response.json().catch(() => null);
   if (!response.ok) {
     const error = new ApiError(describe(payload, response.status));
@@ -55,6 +64,15 @@ export class SessionClient {
     this.config = body.config;
     return body.frame;
   }
+
+  // Editing the points turns the data into custom data: the config follows.
+  async editPoints(method, action, body) {
+    const frame = (await this.call(method, action, body)).body;
+    this.config = { ...this.config, dataset: "custom" };
+    return frame;
+  }
+
+  async downloadCsv() { return (await this.call("GET", "data.csv")).body; }
 
   async setView(body) { return (await this.call("PUT", "view", body)).body; }
   async phase() { return (await this.call("POST", "phase")).body; }

@@ -18,9 +18,14 @@ export function showLoop(frame, config) {
   const sample = loop.sample;
   $("loop-batch").textContent = `${loop.batch_size} training points`;
   $("loop-layers").textContent = `${sizes} network`;
-  $("loop-prediction").textContent = `point (${sample.x.map((v) => v.toFixed(2)).join(", ")}):\nP(B) = ${fixed(sample.p)}`;
   const batchLoss = loop.batch_loss ?? frame.metrics.train_loss;
-  $("loop-loss").textContent = `target ${sample.target}: loss ${fixed(sample.loss)}\nall: ${fixed(batchLoss)}`;
+  if (sample) {
+    $("loop-prediction").textContent = `point (${sample.x.map((v) => v.toFixed(2)).join(", ")}):\nP(B) = ${fixed(sample.p)}`;
+    $("loop-loss").textContent = `target ${sample.target}: loss ${fixed(sample.loss)}\nall: ${fixed(batchLoss)}`;
+  } else {
+    $("loop-prediction").textContent = "no training points yet";
+    $("loop-loss").textContent = "–";
+  }
   const fresh = frame.phase === "backward";
   $("loop-gradients").textContent = `${fresh ? "" : "last step "}‖gradient‖\n${perLayer(loop.grad_norms)}`;
   $("loop-update").textContent = `rate ${loop.learning_rate} · ‖change‖\n${perLayer(loop.update_norms)}`;

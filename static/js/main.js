@@ -1,6 +1,6 @@
 // Wires the page together: settings -> session on the server -> frames -> plots.
 
-import { SessionClient } from "./api.js";
+import { ApiError, SessionClient } from "./api.js";
 import { Guide } from "./guide.js";
 import { showLoop } from "./loop.js";
 import { NetworkDiagram } from "./network.js";
@@ -13,7 +13,10 @@ import { configToQuery, queryToConfig, remember } from "./url.js";
 const $ = (id) => document.getElementById(id);
 
 const client = new SessionClient();
-const plots = new Plots((body) => guarded(() => changeView(body)));
+const plots = new Plots(
+  (body) => guarded(() => changeView(body)),
+  (x1, x2, shift) => guarded(() => editPoint(x1, x2, shift)),
+);
 const player = new Player(client, showFrame, stopped);
 const network = new NetworkDiagram(document.getElementById("network"));
 let settings;
@@ -77,6 +80,7 @@ async function guarded(action) {
     await action();
   } catch (error) {
     say(error.message);
+    if (!(error instanceof ApiError)) console.error(error);  // a bug, not a refusal: make it loud
   }
 }
 
@@ -126,6 +130,7 @@ async function changeView(body) {
 }
 
 const MAX_IMPORT_BYTES = 1_000_000;  // an 8x8x6 network is about 10 KB
+const MAX_CSV_BYTES = 64 * 1024;  // the server's limit too
 
 async function exportNetwork() {
   const file = await client.exportNetwork();
@@ -140,12 +145,12 @@ async function importNetwork(input) {
   const file = input.files[0];
   input.value = "";  // choosing the same file again should work too
   if (!file) return;
-  if (file.size > MAX_IMPORT_BYTES) throw new Error("That file is too large to be a LayerScope network.");
+  if (file.size > MAX_IMPORT_BYTES) throw new ApiError("That file is too large to be a LayerScope network.");
   let body;
   try {
     body = JSON.parse(await file.text());
   } catch {
-    throw new Error("That file is not JSON: choose a file made by Export network.");
+    throw new ApiError("That file is not JSON: choose a file made by Export network.");
   }
   player.halt();
   showPlaying(false);
@@ -156,6 +161,44 @@ async function importNetwork(input) {
   plots.clear();
   say(`Network imported at step ${frame.step}.`);
   await showFrame(frame);
+}
+
+// Points by hand: the server switches the run to custom data and keeps the network.
+async function afterEdit(frame) {
+  settings.replace(client.config);
+  remember(client.config);
+  await showFrame(frame);
+}
+
+async function editPoint(x1, x2, shift) {
+  const label = Number(document.querySelector("input[name='new-class']:checked").value);
+  const frame = shift
+    ? await client.editPoints("POST", "points/remove", { x1, x2 })
+    : await client.editPoints("POST", "points", { x1, x2, label });
+  await afterEdit(frame);
+}
+
+async function clearPoints() {
+  await afterEdit(await client.editPoints("DELETE", "points"));
+}
+
+async function downloadCsv() {
+  const text = await client.downloadCsv();
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(new Blob([text], { type: "text/csv" }));
+  link.download = "layerscope-data.csv";
+  link.click();
+  URL.revokeObjectURL(link.href);
+}
+
+async function uploadCsv(input) {
+  const file = input.files[0];
+  input.value = "";
+  if (!file) return;
+  if (file.size > MAX_CSV_BYTES) throw new ApiError("file too large: at most 64 KB");
+  const frame = await client.editPoints("PUT", "data.csv", await file.text());
+  say(`Loaded ${frame.data.labels.length} points from ${file.name}.`);
+  await afterEdit(frame);
 }
 
 async function phaseStep() {
@@ -211,6 +254,9 @@ async function start() {
   $("step-button").addEventListener("click", () => guarded(step));
   $("phase-button").addEventListener("click", () => guarded(phaseStep));
   $("export-button").addEventListener("click", () => guarded(exportNetwork));
+  $("clear-points").addEventListener("click", () => guarded(clearPoints));
+  $("download-csv").addEventListener("click", () => guarded(downloadCsv));
+  $("upload-csv").addEventListener("change", () => guarded(() => uploadCsv($("upload-csv"))));
   $("import-file").addEventListener("change", () => guarded(() => importNetwork($("import-file"))));
   $("reset-button").addEventListener("click", () => guarded(reset));
   new Guide((config) => guarded(() => runGuideStep(config)));

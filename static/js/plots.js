@@ -100,8 +100,10 @@ function separatorPlane(separator, range) {
 
 export class Plots {
   // onProjection(body) is called when the learner changes how a wide layer is shown.
-  constructor(onProjection) {
+  // onPlaneClick(x1, x2, shift) is called when the learner clicks the input plane.
+  constructor(onProjection, onPlaneClick) {
     this.onProjection = onProjection;
+    this.onPlaneClick = onPlaneClick;
     this.display = { showTest: true, discretize: false };
     this.layerRanges = [];
     this.loss = { step: [], train: [], test: [] };
@@ -158,7 +160,17 @@ export class Plots {
       xaxis: axis("x1", range, { constrain: "domain" }),
       yaxis: axis("x2", range, { scaleanchor: "x", constrain: "domain" }),
     };
-    return Plotly.react("plot-input", [heatmap, ...grid, boundary, pointsTrace(this.data, input.points, 8, this.display)], layout, CONFIG);
+    const drawn = Plotly.react("plot-input", [heatmap, ...grid, boundary, pointsTrace(this.data, input.points, 8, this.display)], layout, CONFIG);
+    return drawn.then((element) => {
+      if (!this.clickBound) {
+        // Clicks land on the heatmap cell (or the point) under the mouse: its x, y are the spot.
+        element.on("plotly_click", (event) => {
+          const spot = event.points[0];
+          this.onPlaneClick(spot.x, spot.y, event.event.shiftKey);
+        });
+        this.clickBound = true;
+      }
+    });
   }
 
   // The loss curve changes little from one frame to the next; redrawing it a few times a

@@ -380,3 +380,61 @@ def test_large_text_mode_is_remembered(page):
     page.wait_for_selector("body[data-ready='true']")
     assert page.is_checked("#large-text")
     assert page.evaluate("document.body.classList.contains('large-text')")
+
+
+def test_click_to_add_points_and_shift_click_to_remove(page):
+    page.get_by_role("button", name="Clear all").click()
+    expect(page.locator("#dataset")).to_have_value("custom")
+    page.wait_for_function("() => document.querySelector('#plot-input').data.at(-1).x.length === 0")
+
+    def click(fx, fy):
+        plane = page.locator("#plot-input .nsewdrag").first
+        plane.scroll_into_view_if_needed()
+        area = plane.bounding_box()  # anew each time: checking a radio button may scroll
+        page.mouse.click(area["x"] + area["width"] * fx, area["y"] + area["height"] * fy)
+
+    def count():
+        return page.eval_on_selector("#plot-input", "el => el.data.at(-1).x.length")
+
+    page.check("input[name='new-class'][value='0']")
+    click(0.25, 0.25)
+    page.wait_for_function("() => document.querySelector('#plot-input').data.at(-1).x.length === 1")
+    page.check("input[name='new-class'][value='1']")
+    click(0.75, 0.75)
+    page.wait_for_function("() => document.querySelector('#plot-input').data.at(-1).x.length === 2")
+    colours = page.eval_on_selector("#plot-input", "el => el.data.at(-1).marker.color")
+    assert colours == ["#1f78b4", "#e66101"]  # class A then class B
+    # Shift-click the B point itself, where it is drawn.
+    page.locator("#plot-input .scatterlayer .trace:last-child .point").nth(1).click(
+        modifiers=["Shift"], force=True
+    )
+    page.wait_for_function("() => document.querySelector('#plot-input').data.at(-1).x.length === 1")
+    assert count() == 1
+    expect(page).to_have_url(re.compile("dataset=custom"))
+
+
+@pytest.mark.expects_http_errors
+def test_csv_round_trip_and_bad_files(page, tmp_path):
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download CSV").click()
+    saved = tmp_path / "data.csv"
+    download.value.save_as(saved)
+    lines = saved.read_text().splitlines()
+    assert lines[0] == "x1,x2,label,split" and len(lines) == 201
+
+    small = tmp_path / "small.csv"
+    small.write_text("x1,x2,label\n0,0,A\n1,1,B\n-1,1,0\n")
+    page.set_input_files("#upload-csv", small)
+    expect(page.locator("#message")).to_contain_text("Loaded 3 points")
+    expect(page.locator("#dataset")).to_have_value("custom")
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("x1,x2,label\n0,zero,A\n")
+    page.set_input_files("#upload-csv", bad)
+    expect(page.locator("#message")).to_contain_text("row 2: x2 is not a number")
+    hostile = tmp_path / "hostile.csv"
+    hostile.write_text('x1,x2,label\n0,0,"<img src=x onerror=window.hacked=1>"\n')
+    page.set_input_files("#upload-csv", hostile)
+    expect(page.locator("#message")).to_contain_text("label must be 0 or 1")
+    assert page.evaluate("window.hacked") is None  # shown as text, never run
+    assert page.eval_on_selector("#plot-input", "el => el.data.at(-1).x.length") == 3  # kept
