@@ -118,7 +118,7 @@ def in_range(field, low, high):
             {"dataset": "mnist"},
             "dataset",
             "dataset must be one of: "
-            "class-ab, class-ab-noisy, xor, circle, moons, spiral, gaussian",
+            "class-ab, class-ab-noisy, xor, circle, moons, spiral, gaussian, custom",
         ),
         (
             {"activation": "gelu"},

@@ -6,9 +6,10 @@ import pytest
 from app.datasets import DATASETS, make_dataset
 
 SAMPLED = [name for name, d in DATASETS.items() if not d.exact]
+GENERATED = [name for name in DATASETS if name != "custom"]
 
 
-@pytest.mark.parametrize("name", sorted(DATASETS))
+@pytest.mark.parametrize("name", GENERATED)
 def test_shape_labels_and_seeding(name):
     x, y = DATASETS[name].make(120, 0.3, np.random.default_rng(5))
     n = 4 if DATASETS[name].exact else 120
@@ -62,3 +63,13 @@ def test_exact_class_ab_trains_on_all_four_points():
 def test_at_least_one_training_point():
     _, _, is_test = make_dataset("gaussian", 10, 0.0, 0.99, np.random.default_rng(0))
     assert (~is_test).sum() >= 1
+
+
+def test_custom_data_start_empty_and_the_plane_grows_to_fit_them():
+    from app.datasets import extent
+
+    x, y, is_test = make_dataset("custom", 200, 0.5, 0.3, np.random.default_rng(0))
+    assert x.shape == (0, 2) and len(y) == 0 and len(is_test) == 0
+    assert extent("custom", x) == (-1.5, 1.5)
+    low, high = extent("custom", np.array([[0.0, 0.0], [3.2, -2.1]]))
+    assert low <= -2.1 and high >= 3.2 and (2 * low).is_integer() and (2 * high).is_integer()
