@@ -171,8 +171,9 @@ async function afterEdit(frame) {
 }
 
 async function editPoint(x1, x2, shift) {
-  const label = Number(document.querySelector("input[name='new-class']:checked").value);
-  const frame = shift
+  const choice = document.querySelector("input[name='new-class']:checked").value;
+  const label = Number(choice);
+  const frame = shift || choice === "remove"
     ? await client.editPoints("POST", "points/remove", { x1, x2 })
     : await client.editPoints("POST", "points", { x1, x2, label });
   await afterEdit(frame);

@@ -160,7 +160,9 @@ export class Plots {
       xaxis: axis("x1", range, { constrain: "domain" }),
       yaxis: axis("x2", range, { scaleanchor: "x", constrain: "domain" }),
     };
-    const drawn = Plotly.react("plot-input", [heatmap, ...grid, boundary, pointsTrace(this.data, input.points, 8, this.display)], layout, CONFIG);
+    // Quick clicks add points one by one: none may be taken for a double click (axis reset).
+    const config = { ...CONFIG, doubleClick: false, doubleClickDelay: 1 };
+    const drawn = Plotly.react("plot-input", [heatmap, ...grid, boundary, pointsTrace(this.data, input.points, 8, this.display)], layout, config);
     return drawn.then((element) => {
       if (!this.clickBound) {
         // Clicks land on the heatmap cell (or the point) under the mouse: its x, y are the spot.
