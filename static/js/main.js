@@ -1,6 +1,7 @@
 // Wires the page together: settings -> session on the server -> frames -> plots.
 
 import { ApiError, SessionClient } from "./api.js";
+import { readChosenFile, saveFile } from "./files.js";
 import { Guide } from "./guide.js";
 import { showLoop } from "./loop.js";
 import { NetworkDiagram } from "./network.js";
@@ -134,21 +135,15 @@ const MAX_CSV_BYTES = 64 * 1024;  // the server's limit too
 
 async function exportNetwork() {
   const file = await client.exportNetwork();
-  const link = document.createElement("a");
-  link.href = URL.createObjectURL(new Blob([JSON.stringify(file, null, 1)], { type: "application/json" }));
-  link.download = `layerscope-${file.config.dataset}-step${file.step}.json`;
-  link.click();
-  URL.revokeObjectURL(link.href);
+  saveFile(`layerscope-${file.config.dataset}-step${file.step}.json`, JSON.stringify(file, null, 1), "application/json");
 }
 
 async function importNetwork(input) {
-  const file = input.files[0];
-  input.value = "";  // choosing the same file again should work too
+  const file = await readChosenFile(input, MAX_IMPORT_BYTES);
   if (!file) return;
-  if (file.size > MAX_IMPORT_BYTES) throw new ApiError("That file is too large to be a LayerScope network.");
   let body;
   try {
-    body = JSON.parse(await file.text());
+    body = JSON.parse(file.text);
   } catch {
     throw new ApiError("That file is not JSON: choose a file made by Export network.");
   }
@@ -184,20 +179,13 @@ async function clearPoints() {
 }
 
 async function downloadCsv() {
-  const text = await client.downloadCsv();
-  const link = document.createElement("a");
-  link.href = URL.createObjectURL(new Blob([text], { type: "text/csv" }));
-  link.download = "layerscope-data.csv";
-  link.click();
-  URL.revokeObjectURL(link.href);
+  saveFile("layerscope-data.csv", await client.downloadCsv(), "text/csv");
 }
 
 async function uploadCsv(input) {
-  const file = input.files[0];
-  input.value = "";
+  const file = await readChosenFile(input, MAX_CSV_BYTES);
   if (!file) return;
-  if (file.size > MAX_CSV_BYTES) throw new ApiError("file too large: at most 64 KB");
-  const frame = await client.editPoints("PUT", "data.csv", await file.text());
+  const frame = await client.editPoints("PUT", "data.csv", file.text);
   say(`Loaded ${frame.data.labels.length} points from ${file.name}.`);
   await afterEdit(frame);
 }
