@@ -189,9 +189,8 @@ class Session:
     def _panel_units(self) -> dict[int, int]:
         """Units of every panel after the input plane, by panel index."""
         config = self.state.config
-        widths = ([len(config.features)] if config.features != RAW else []) + list(
-            config.hidden_layers
-        )
+        # The network's sizes, less the output, and less the input when it is the raw plane.
+        widths = config.sizes[:-1] if config.features != RAW else config.sizes[1:-1]
         return {i + 1: n for i, n in enumerate(widths)}
 
     def _restart(self) -> None:

@@ -84,7 +84,6 @@ class TrainingState:
     previous_layers: list[Layer] | None = None
     pending: StepInProgress | None = None
     # Derived once, so a step neither recomputes the features nor re-selects the training points.
-    _train_index: Array = field(init=False, repr=False)
     x_train: Array = field(init=False, repr=False)  # the training points' features
     y_train: Array = field(init=False, repr=False)
 
@@ -92,9 +91,9 @@ class TrainingState:
         if self.history is None:
             self.history = History(capacity(self.layers))
             self.history.record(self.step, self.layers)
-        self._train_index = np.flatnonzero(~self.is_test)
-        self.x_train = feature_map(self.config.features, self.x[self._train_index])
-        self.y_train = self.y[self._train_index]
+        training = ~self.is_test
+        self.x_train = feature_map(self.config.features, self.x[training])
+        self.y_train = self.y[training]
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-friendly snapshot of the whole run."""
@@ -213,12 +212,13 @@ def train_step(state: TrainingState) -> bool:
     return _update(state, grads)
 
 
-def advance_phase(state: TrainingState) -> str:
-    """Do the next phase of the current step (starting one if needed); returns its name."""
+def advance_phase(state: TrainingState) -> str | None:
+    """Do the next phase of the current step (starting one if needed); returns its name, or
+    None if there are no training points to learn from."""
     activation = state.config.activation
     step = state.pending
     if step is None and len(state.y_train) == 0:
-        return "none"  # nothing to learn from
+        return None
     with np.errstate(over="ignore", invalid="ignore"):
         if step is None:
             x, y = _batch(state)
@@ -268,7 +268,7 @@ def with_data(state: TrainingState, x: Array, y: Array, is_test: Array) -> Train
 
 
 def _batch(state: TrainingState) -> tuple[Array, Array]:
-    n_train = len(state._train_index)
+    n_train = len(state.y_train)
     size = state.config.batch_size
     if size is None or size >= n_train:
         return state.x_train, state.y_train

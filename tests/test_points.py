@@ -18,6 +18,12 @@ def new_session(client, **config):
     return client.post("/api/sessions", json=config).json()["session_id"]
 
 
+def put_csv(client, sid, content: bytes):
+    return client.put(
+        f"/api/sessions/{sid}/data.csv", content=content, headers={"content-type": "text/csv"}
+    )
+
+
 def test_csv_round_trip():
     x = np.array([[0.5, -1.25], [3.0, 2.0]])
     y = np.array([1.0, 0.0])
@@ -81,11 +87,7 @@ def test_bad_points(client, body, field):
 
 def test_csv_upload_and_download(client):
     sid = new_session(client)
-    r = client.put(
-        f"/api/sessions/{sid}/data.csv",
-        content=b"x1,x2,label,split\n0,0,A,train\n1,1,B,test\n",
-        headers={"content-type": "text/csv"},
-    )
+    r = put_csv(client, sid, b"x1,x2,label,split\n0,0,A,train\n1,1,B,test\n")
     assert r.status_code == 200 and r.json()["data"]["is_test"] == [False, True]
     csv = client.get(f"/api/sessions/{sid}/data.csv")
     assert csv.headers["content-type"].startswith("text/csv")
@@ -94,19 +96,13 @@ def test_csv_upload_and_download(client):
 
 def test_bad_csv_keeps_the_data(client):
     sid = new_session(client)
-    r = client.put(
-        f"/api/sessions/{sid}/data.csv",
-        content=b"x1,x2,label\n0,0,0\n1,x,1\n",
-        headers={"content-type": "text/csv"},
-    )
+    r = put_csv(client, sid, b"x1,x2,label\n0,0,0\n1,x,1\n")
     assert r.status_code == 422
     assert r.json() == {
         "detail": [{"field": "file", "message": "file: row 3: x2 is not a number ('x')"}]
     }
     assert len(client.get(f"/api/sessions/{sid}/frame").json()["data"]["labels"]) == 200
     big = b"x1,x2,label\n" + b"0.123456,0.123456,0\n" * 4000
-    r = client.put(
-        f"/api/sessions/{sid}/data.csv", content=big, headers={"content-type": "text/csv"}
-    )
+    r = put_csv(client, sid, big)
     assert r.status_code == 413
     assert len(client.get(f"/api/sessions/{sid}/frame").json()["data"]["labels"]) == 200

@@ -8,6 +8,12 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 
+def upload(page, selector, path, text):
+    """Write text to a file and choose it in a file input."""
+    path.write_text(text)
+    page.set_input_files(selector, path)
+
+
 def plot_data(page, selector):
     """The traces Plotly currently shows in a plot, as plain data."""
     return page.eval_on_selector(
@@ -358,15 +364,10 @@ def test_export_then_import_a_network(page, tmp_path):
 def test_importing_a_bad_file_says_why_and_keeps_the_session(page, tmp_path):
     page.get_by_role("button", name="Step", exact=True).click()
     expect(page.locator("#step-count")).to_have_text("1")
-    bad = tmp_path / "bad.json"
-    bad.write_text(
-        '{"format": "layerscope-network", "config": {}, "layers": [{"w": [[1]], "b": [0]}]}'
-    )
-    page.set_input_files("#import-file", bad)
+    network = '{"format": "layerscope-network", "config": {}, "layers": [{"w": [[1]], "b": [0]}]}'
+    upload(page, "#import-file", tmp_path / "bad.json", network)
     expect(page.locator("#message")).to_contain_text("shapes do not match")
-    not_json = tmp_path / "not.json"
-    not_json.write_text("<img src=x onerror=alert(1)>")
-    page.set_input_files("#import-file", not_json)
+    upload(page, "#import-file", tmp_path / "not.json", "<img src=x onerror=alert(1)>")
     expect(page.locator("#message")).to_contain_text("not JSON")
     expect(page.locator("#step-count")).to_have_text("1")
 
@@ -425,19 +426,14 @@ def test_csv_round_trip_and_bad_files(page, tmp_path):
     lines = saved.read_text().splitlines()
     assert lines[0] == "x1,x2,label,split" and len(lines) == 201
 
-    small = tmp_path / "small.csv"
-    small.write_text("x1,x2,label\n0,0,A\n1,1,B\n-1,1,0\n")
-    page.set_input_files("#upload-csv", small)
+    upload(page, "#upload-csv", tmp_path / "small.csv", "x1,x2,label\n0,0,A\n1,1,B\n-1,1,0\n")
     expect(page.locator("#message")).to_contain_text("Loaded 3 points")
     expect(page.locator("#dataset")).to_have_value("custom")
 
-    bad = tmp_path / "bad.csv"
-    bad.write_text("x1,x2,label\n0,zero,A\n")
-    page.set_input_files("#upload-csv", bad)
+    upload(page, "#upload-csv", tmp_path / "bad.csv", "x1,x2,label\n0,zero,A\n")
     expect(page.locator("#message")).to_contain_text("row 2: x2 is not a number")
-    hostile = tmp_path / "hostile.csv"
-    hostile.write_text('x1,x2,label\n0,0,"<img src=x onerror=window.hacked=1>"\n')
-    page.set_input_files("#upload-csv", hostile)
+    hostile = 'x1,x2,label\n0,0,"<img src=x onerror=window.hacked=1>"\n'
+    upload(page, "#upload-csv", tmp_path / "hostile.csv", hostile)
     expect(page.locator("#message")).to_contain_text("label must be 0 or 1")
     assert page.evaluate("window.hacked") is None  # shown as text, never run
     assert page.eval_on_selector("#plot-input", "el => el.data.at(-1).x.length") == 3  # kept
