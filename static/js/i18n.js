@@ -1,0 +1,43 @@
+// The page's words, in English and Korean. Each part of the page registers its own table of
+// strings ({en: {...}, ko: {...}}), so text lives in one place per language and per feature.
+// Elements in the HTML name their text with data-i18n="key" (their text) or
+// data-i18n-title="key" (their tooltip); translatePage() fills them in.
+
+export const LANGUAGES = ["en", "ko"];
+const STORAGE_KEY = "layerscope-language";
+const tables = { en: {}, ko: {} };
+const listeners = [];
+let current = LANGUAGES.includes(localStorage.getItem(STORAGE_KEY)) ? localStorage.getItem(STORAGE_KEY) : "en";
+
+export function register(strings) {
+  for (const language of LANGUAGES) Object.assign(tables[language], strings[language] || {});
+}
+
+// The text for a key in the current language ({name} placeholders filled from vars); English
+// when the current language lacks it, the key itself when both do (a visible bug, not a crash).
+export function t(key, vars = {}) {
+  const text = tables[current][key] ?? tables.en[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole));
+}
+
+export function language() {
+  return current;
+}
+
+export function setLanguage(language) {
+  if (!LANGUAGES.includes(language)) return;
+  current = language;
+  localStorage.setItem(STORAGE_KEY, language);  // remembered on this computer
+  translatePage();
+  for (const listener of listeners) listener(language);
+}
+
+export function onLanguageChange(listener) {
+  listeners.push(listener);
+}
+
+export function translatePage(root = document) {
+  document.documentElement.lang = current;
+  for (const element of root.querySelectorAll("[data-i18n]")) element.textContent = t(element.dataset.i18n);
+  for (const element of root.querySelectorAll("[data-i18n-title]")) element.title = t(element.dataset.i18nTitle);
+}
