@@ -52,6 +52,12 @@ def get_session(
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
+def frame_response(frame: dict, status_code: int = 200) -> Response:
+    """A frame (or a body holding one) as the bytes sent to the browser: the one place that
+    decides how frames travel."""
+    return JSONResponse(frame, status_code=status_code)
+
+
 @router.get("/options")
 def read_options() -> dict:
     """Defaults, limits and choices for every setting."""
@@ -67,7 +73,7 @@ def create_session(store: StoreDep, body: ConfigBody | None = None) -> JSONRespo
         "config": session.config.to_dict(),
         "frame": session.frame(),
     }
-    return JSONResponse(content, status_code=201)
+    return frame_response(content, status_code=201)
 
 
 @router.get("/sessions/{session_id}", response_model=SessionSummary, responses=NOT_FOUND)
@@ -87,19 +93,19 @@ def delete_session(store: StoreDep, session: SessionDep) -> Response:
 def change_config(session: SessionDep, body: ConfigBody) -> JSONResponse:
     """New settings: new data and weights, back to step 0, paused."""
     frame = session.configure(body.to_config())
-    return JSONResponse({"config": session.config.to_dict(), "frame": frame})
+    return frame_response({"config": session.config.to_dict(), "frame": frame})
 
 
 @router.post("/sessions/{session_id}/step", responses=NOT_FOUND)
 def step(session: SessionDep, body: StepBody | None = None) -> JSONResponse:
     """Pause, take some training steps (1 by default) and return the new frame."""
-    return JSONResponse(session.step((body or StepBody()).steps))
+    return frame_response(session.step((body or StepBody()).steps))
 
 
 @router.post("/sessions/{session_id}/phase", responses=NOT_FOUND)
 def phase(session: SessionDep) -> JSONResponse:
     """Pause and do only the next phase of a training step (forward, loss, backward, update)."""
-    return JSONResponse(session.phase_step())
+    return frame_response(session.phase_step())
 
 
 @router.put("/sessions/{session_id}/view", responses=NOT_FOUND)
@@ -107,7 +113,7 @@ def change_view(session: SessionDep, body: ViewBody) -> JSONResponse:
     """Show a layer of three or more units through PCA (2D or 3D) or chosen neurons."""
     projection = Projection(body.projection, body.dims, tuple(body.neurons))
     try:
-        return JSONResponse(session.set_projection(body.layer, projection))
+        return frame_response(session.set_projection(body.layer, projection))
     except ValueError as error:
         field, message = error.args
         raise HTTPException(422, [{"field": field, "message": message}]) from None
@@ -128,12 +134,12 @@ def import_network(session: SessionDep, body: NetworkFile) -> JSONResponse:
     except ValueError as error:
         raise HTTPException(422, [{"field": "layers", "message": str(error)}]) from None
     frame = session.restore(state)
-    return JSONResponse({"config": session.config.to_dict(), "frame": frame})
+    return frame_response({"config": session.config.to_dict(), "frame": frame})
 
 
 def _edit(session: Session, edit) -> JSONResponse:
     try:
-        return JSONResponse(session.edit_data(edit))
+        return frame_response(session.edit_data(edit))
     except ValueError as error:
         field = str(error).partition(":")[0]
         raise HTTPException(422, [{"field": field, "message": str(error)}]) from None
@@ -185,7 +191,7 @@ async def upload_csv(request: Request, session: SessionDep) -> JSONResponse:
     except points.CsvError as error:
         raise HTTPException(422, [{"field": "file", "message": f"file: {error}"}]) from None
     frame = await run_in_threadpool(session.edit_data, lambda *_: (x, y, is_test))
-    return JSONResponse(frame)
+    return frame_response(frame)
 
 
 @router.post("/sessions/{session_id}/train", response_model=TrainingStatus, responses=NOT_FOUND)
@@ -204,7 +210,7 @@ def pause(session: SessionDep) -> dict:
 @router.post("/sessions/{session_id}/reset", responses=NOT_FOUND)
 def reset(session: SessionDep) -> JSONResponse:
     """Same data and settings, fresh initial weights, step 0, paused."""
-    return JSONResponse(session.reset())
+    return frame_response(session.reset())
 
 
 @router.get(
@@ -221,11 +227,11 @@ def read_frame(
     """The latest frame (204 if still revision `since`), or the frame of timeline snapshot `at`."""
     if at is not None:
         try:
-            return JSONResponse(session.frame_at(at))
+            return frame_response(session.frame_at(at))
         except IndexError:
             last = session.timeline_length() - 1
             message = f"at must be a timeline index from 0 to {last}"
             raise HTTPException(422, [{"field": "at", "message": message}]) from None
     if since is not None and since == session.revision:
         return Response(status_code=204)
-    return JSONResponse(session.frame())
+    return frame_response(session.frame())
