@@ -114,13 +114,16 @@ def class_labels(x: Array, y: Array, is_test: Array) -> Array:
     train = y[~is_test].astype(int)
     if len(train) < 2 or len(np.unique(train)) < 2:
         found = len(np.unique(train))
-        classes = f"{found} class" if found == 1 else f"{found} classes"
         raise CompareError(
             "data",
             "data: the classical models need at least 2 training points of 2 different classes "
-            f"(there are {len(train)} training points of {classes})",
+            f"(there are {_count(len(train), 'training point')} of {_count(found, 'class')})",
         )
     return y.astype(int)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}es" if noun.endswith("s") else f"{n} {noun}s"
 
 
 def decision_map(model: Pipeline, points: Array) -> tuple[Array, Array]:
