@@ -58,7 +58,7 @@ class Settings:
 
 
 # (min, max) of every setting. The maxima bound the work: with all of them at once, six models
-# on 1000 points of 5 classes still fit in well under a second and a half (see the benchmark).
+# on 1000 points of 5 classes still fit in under a second (benchmarks/compare.py).
 BOUNDS: dict[str, tuple[float, float]] = {
     "logistic_c": (0.01, 100.0),
     "svm_c": (0.01, 100.0),
