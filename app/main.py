@@ -15,6 +15,8 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from app.api import router
+from app.classical import ComparisonCache
+from app.compare_api import router as compare_router
 from app.schemas import describe_error
 from app.sessions import SessionStore, run_trainer
 
@@ -38,6 +40,9 @@ def create_app(store: SessionStore | None = None, trainer_period: float = 0.05) 
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     templates = Jinja2Templates(directory=ROOT / "templates")
     app.include_router(router)
+    app.include_router(compare_router)
+    # Classical models' fits, shared by every session (see ComparisonCache).
+    app.state.comparisons = ComparisonCache()
     app.add_exception_handler(RequestValidationError, _validation_error)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)

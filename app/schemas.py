@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from app.classical import BOUNDS as CLASSICAL_BOUNDS
 from app.datasets import DATASETS
 from app.features import FEATURES
 from app.model import ACTIVATIONS
@@ -33,6 +34,7 @@ LIMITS: dict[str, tuple[float, float]] = {
     "steps": (1, 1000),
     "layer": (1, 8),
     "dims": (2, 3),
+    **CLASSICAL_BOUNDS,  # the Compare view's settings
 }
 
 DatasetName = Literal[tuple(DATASETS)]  # type: ignore[valid-type]

@@ -1,6 +1,7 @@
 // Wires the page together: settings -> session on the server -> frames -> plots.
 
 import { ApiError, SessionClient } from "./api.js";
+import { Compare } from "./compare.js";
 import { readChosenFile, saveFile } from "./files.js";
 import { Guide } from "./guide.js";
 import { showLoop } from "./loop.js";
@@ -20,6 +21,7 @@ const plots = new Plots(
 );
 const player = new Player(client, showFrame, stopped);
 const network = new NetworkDiagram(document.getElementById("network"));
+const compare = new Compare(client, document.getElementById("compare"));
 let settings;
 const timeline = new Timeline(client, {
   beforeLookBack: async () => {
@@ -56,6 +58,7 @@ async function showFrame(frame) {
   if (frame.timeline_index === null) timeline.follow(frame);
   showLoop(frame, client.config);
   network.draw(frame.network);
+  compare.showFrame(frame);  // does nothing unless the Compare view is open
   const started = performance.now();
   await plots.draw(frame);
   renderStats.lastMs = performance.now() - started;

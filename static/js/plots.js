@@ -15,8 +15,8 @@ function font(size) {
 }
 
 // All points in one trace, coloured by class, hollow if test: one trace draws much faster
-// than four, and the layer panels need no legend.
-function pointsTrace(data, points, size, display) {
+// than four, and the layer panels need no legend. (The Compare view draws its points with it too.)
+export function pointsTrace(data, points, size, display) {
   const shown = (i) => display.showTest || !data.is_test[i];
   const keep = (values) => (display.showTest ? values : values.filter((_, i) => shown(i)));
   return {

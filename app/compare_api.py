@@ -1,0 +1,75 @@
+"""The Compare view's route: classical models fitted on a session's points, beside the network."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.api import NOT_FOUND, SessionDep
+from app.classical import (
+    BOUNDS,
+    CompareError,
+    ComparisonCache,
+    Settings,
+    cache_key,
+    compare,
+)
+from app.datasets import extent
+from app.frames import BOUNDARY_RESOLUTION
+
+router = APIRouter(prefix="/api")
+DEFAULTS = Settings()
+
+
+def _bounded(name: str) -> Any:
+    low, high = BOUNDS[name]
+    return Field(getattr(DEFAULTS, name), ge=low, le=high, allow_inf_nan=False)
+
+
+class CompareQuery(BaseModel):
+    """The classical models' settings, as query parameters; each falls back to its default."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    logistic_c: float = _bounded("logistic_c")
+    svm_c: float = _bounded("svm_c")
+    svm_gamma: float = _bounded("svm_gamma")
+    tree_depth: int = _bounded("tree_depth")
+    forest_trees: int = _bounded("forest_trees")
+    forest_depth: int = _bounded("forest_depth")
+    boosting_rounds: int = _bounded("boosting_rounds")
+    boosting_depth: int = _bounded("boosting_depth")
+
+
+def get_cache(request: Request) -> ComparisonCache:
+    return request.app.state.comparisons
+
+
+CacheDep = Annotated[ComparisonCache, Depends(get_cache)]
+
+
+@router.get(
+    "/sessions/{session_id}/compare",
+    responses={**NOT_FOUND, 422: {"description": "A setting out of range, or too few classes"}},
+)
+def compare_models(
+    session: SessionDep, cache: CacheDep, query: Annotated[CompareQuery, Query()]
+) -> dict:
+    """Six classical models fitted on the session's training points: each one's decision map
+    over the input plane, its training and test accuracy and its fit time."""
+    x, y, is_test = session.data()
+    plane = extent(session.config.dataset, x)
+    settings = Settings(**query.model_dump())
+    seed = session.config.seed
+    key = cache_key(x, y, is_test, plane, settings, seed)
+    try:
+        # A sync route: this runs in the thread pool, never on the event loop.
+        result, cached = cache.get(
+            key, lambda: compare(x, y, is_test, plane, settings, seed, BOUNDARY_RESOLUTION)
+        )
+    except CompareError as error:
+        field, message = error.args
+        raise HTTPException(422, [{"field": field, "message": message}]) from None
+    return {**result, "cached": cached}

@@ -1,0 +1,131 @@
+"""The Compare view in a real headless Chromium: six classical models beside the network."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+CLASSICAL = ["logistic", "naive_bayes", "svm", "tree", "forest", "boosting"]
+SCORES = re.compile(r"training (\d+)% · test (\d+)% · fit [\d.]+ ms")
+
+
+def panel(page, model):
+    return page.locator(f".compare-panel[data-model='{model}']")
+
+
+def accuracy(page, model):
+    """(training, test) accuracy in percent, as the panel shows them."""
+    text = panel(page, model).locator(".compare-scores").inner_text()
+    found = SCORES.fullmatch(text)
+    assert found, text
+    return int(found[1]), int(found[2])
+
+
+def points_drawn(page, model):
+    """The x coordinates of the points a panel shows (its last trace)."""
+    plot = f".compare-panel[data-model='{model}'] .compare-plot"
+    return page.eval_on_selector(plot, "el => el.data.at(-1).x")
+
+
+def open_compare(page):
+    page.click("#compare summary")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.compare-plot')].filter(el => el.data).length === 7",
+        timeout=20_000,
+    )
+
+
+def on_dataset(page, server_url, dataset):
+    page.goto(f"{server_url}/?dataset={dataset}")
+    page.wait_for_selector("body[data-ready='true']", timeout=15_000)
+
+
+def test_compare_on_xor_shows_six_models_and_the_network(page, server_url):
+    fetched = []
+    page.on(
+        "request",
+        lambda r: re.search(r"/api/sessions/[^/]+/compare", r.url) and fetched.append(r.url),
+    )
+    on_dataset(page, server_url, "xor")
+    page.wait_for_timeout(300)
+    assert fetched == []  # nothing is fitted while the view is closed
+    open_compare(page)
+    assert len(fetched) == 1
+    for model in CLASSICAL:
+        expect(panel(page, model).locator(".compare-scores")).to_have_text(SCORES)
+        expect(panel(page, model).locator(".note")).not_to_be_empty()
+    # The textbook's point, on screen: no line splits XOR, a kernel or a tree does.
+    assert accuracy(page, "logistic")[0] <= 75
+    assert accuracy(page, "svm")[0] >= 95 and accuracy(page, "tree")[0] >= 95
+    expect(panel(page, "logistic").locator(".note")).to_contain_text("no hidden layer")
+    expect(panel(page, "svm").locator(".note")).to_contain_text("learns its own map")
+    network = panel(page, "network").locator(".compare-scores")
+    expect(network).to_have_text(re.compile(r"training \d+% · test \d+% · step 0"))
+    # Same plane as the input plot, the same points in every panel.
+    plane = page.eval_on_selector("#plot-input", "el => el.layout.xaxis.range")
+    plot = ".compare-panel[data-model='tree'] .compare-plot"
+    assert page.eval_on_selector(plot, "el => el.layout.xaxis.range") == plane
+    assert points_drawn(page, "tree") == points_drawn(page, "network")
+
+    # The network's panel follows training; the classical ones are not fitted again.
+    page.get_by_role("button", name="Step", exact=True).click()
+    expect(network).to_contain_text("step 1")
+    page.wait_for_timeout(300)
+    assert len(fetched) == 1
+
+
+def test_compare_refits_when_a_setting_or_the_data_changes(page, server_url):
+    on_dataset(page, server_url, "xor")
+    open_compare(page)
+    tree_map = ".compare-panel[data-model='tree'] .compare-plot"
+    z_before = page.eval_on_selector(tree_map, "el => el.data[0].z")
+    depth = panel(page, "tree").locator("input[name='tree_depth']")
+    depth.fill("1")
+    depth.press("Enter")
+    page.wait_for_function(
+        "([sel, z]) => JSON.stringify(document.querySelector(sel).data[0].z) !== JSON.stringify(z)",
+        arg=[tree_map, z_before],
+    )
+    # One cut cannot do XOR.
+    assert accuracy(page, "tree")[0] <= 80
+    # Out of range: said on the page, nothing sent.
+    depth.fill("40")
+    depth.press("Enter")
+    expect(page.locator(".compare-status")).to_contain_text("from 1 to 12")
+
+    before = points_drawn(page, "logistic")
+    page.select_option("#dataset", "gaussian")
+    page.wait_for_function(
+        "before => document.querySelector(\".compare-panel[data-model='logistic'] .compare-plot\")"
+        ".data.at(-1).x.join() !== before.join()",
+        arg=before,
+    )
+    # Two blobs: a single line is enough now.
+    expect(panel(page, "logistic").locator(".compare-scores")).to_have_text(
+        re.compile(r"training (9\d|100)% ")
+    )
+    assert points_drawn(page, "logistic") == points_drawn(page, "network")
+
+
+@pytest.mark.expects_http_errors
+def test_compare_without_two_classes_says_why(page, server_url):
+    on_dataset(page, server_url, "custom")
+    open_compare_status = page.locator(".compare-status")
+    page.click("#compare summary")
+    expect(open_compare_status).to_contain_text("at least 2 training points of 2 different classes")
+    for model in CLASSICAL:
+        expect(panel(page, model).locator(".compare-scores")).to_have_text("–")
+
+
+def test_compare_speaks_korean(page):
+    page.evaluate("localStorage.setItem('layerscope-language', 'ko')")
+    page.reload()
+    page.wait_for_selector("body[data-ready='true']", timeout=15_000)
+    expect(page.locator("#compare summary")).to_contain_text("고전 모델과 비교")
+    open_compare(page)
+    expect(panel(page, "logistic").locator("h3")).to_have_text("로지스틱 회귀")
+    expect(panel(page, "svm").locator(".note")).to_contain_text("커널")
+    expect(panel(page, "tree").locator(".compare-scores")).to_contain_text("훈련")
+    page.evaluate("localStorage.removeItem('layerscope-language')")
