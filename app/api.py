@@ -145,15 +145,32 @@ def _edit(session: Session, edit) -> JSONResponse:
         raise HTTPException(422, [{"field": field, "message": str(error)}]) from None
 
 
+TWO_CLASS_ONLY = (
+    "points: points added or removed by hand are of class A or B, and this run is {kind}. "
+    "Choose a two-class dataset (or upload a CSV) first"
+)
+KINDS = {"multiclass": "multi-class", "regression": "a regression"}
+
+
+def _two_class(session: Session) -> None:
+    """Custom points are A or B: refuse to edit a multi-class or regression run by hand."""
+    problem = session.config.problem
+    if problem != "binary":
+        message = TWO_CLASS_ONLY.format(kind=KINDS[problem])
+        raise HTTPException(422, [{"field": "points", "message": message}])
+
+
 @router.post("/sessions/{session_id}/points", responses=NOT_FOUND)
 def add_point(session: SessionDep, body: PointBody) -> JSONResponse:
     """Add a training point of the given class (the data become custom)."""
+    _two_class(session)
     return _edit(session, lambda x, y, t: points.add_point(x, y, t, body.x1, body.x2, body.label))
 
 
 @router.post("/sessions/{session_id}/points/remove", responses=NOT_FOUND)
 def remove_point(session: SessionDep, body: PointBody) -> JSONResponse:
     """Remove the point nearest (x1, x2), if one is close (5% of the plane's width)."""
+    _two_class(session)
     low, high = extent(session.config.dataset, session.data()[0])
     radius = 0.05 * (high - low)
     return _edit(session, lambda x, y, t: points.remove_nearest(x, y, t, body.x1, body.x2, radius))

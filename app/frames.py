@@ -2,9 +2,10 @@
 
 Everything a frame shows of the layers comes from one forward pass over three sets of input
 points at once: the data, points along a grid of lines on the input plane, and points along
-the decision boundary (where the output is 0.5). Reading that pass layer by layer gives each
-layer's picture of the data, of how the plane has been bent to get there, and of where the
-boundary lies in that layer's space.
+the decision boundary (where the output is 0.5; for several classes, where the top two classes
+tie; a regression has none). Reading that pass layer by layer gives each layer's picture of the
+data, of how the plane has been bent to get there, and of where the boundary lies in that
+layer's space.
 """
 
 from __future__ import annotations
@@ -19,9 +20,16 @@ from app.encoding import finite, rounded
 from app.features import feature_map
 from app.features import label as feature_label
 from app.geometry import contour_segments, grid_lines
-from app.model import ForwardPass, Layer, accuracy, bce_loss, forward, sigmoid
+from app.model import PROBLEMS, ForwardPass, Layer, forward, predicted_class, r_squared
 from app.training import TrainingState
-from app.views import GRID_LINE_SAMPLES, GRID_LINES, Projection, layer_view, representations
+from app.views import (
+    CLASS_NAMES,
+    GRID_LINE_SAMPLES,
+    GRID_LINES,
+    Projection,
+    layer_view,
+    representations,
+)
 
 Array = np.ndarray
 
@@ -43,11 +51,7 @@ def build_frame(
     axis = np.linspace(low, high, BOUNDARY_RESOLUTION)
     cells = np.stack(np.meshgrid(axis, axis), axis=-1).reshape(-1, 2)
     cell_pass = _forward(state, cells)
-    p_cells = cell_pass.probability.reshape(len(axis), len(axis))
-    # p = 0.5 where the logit is 0; the logit varies far more evenly across a cell than p
-    # does, so interpolating it puts the traced boundary closer to the true one.
-    logit_cells = cell_pass.logit.reshape(len(axis), len(axis))
-    boundary_ends = contour_segments(logit_cells, axis, axis, 0.0).reshape(-1, 2)
+    plane, boundary_ends = _plane_map(state, cell_pass, axis)
 
     inputs = [state.x, grid_lines(low, high, GRID_LINES, GRID_LINE_SAMPLES), boundary_ends]
     raw = np.vstack(inputs)
@@ -63,46 +67,117 @@ def build_frame(
         if basis is not None:
             new_bases[rep.index] = basis
 
+    problem = state.config.problem
+    z_points, out_points = fwd.zs[-1][parts["points"]], fwd.output[parts["points"]]
     frame = {
         "step": state.step,
-        "metrics": _metrics(state, fwd.logit[parts["points"]]),
-        "loop": _loop(state, fwd.logit[parts["points"]]),
+        "problem": problem,
+        "metrics": _metrics(state, z_points, out_points),
+        "loop": _loop(state, z_points, out_points),
         "data": {
-            "labels": state.y.astype(int).tolist(),
+            "problem": problem,
+            "labels": rounded(state.y) if problem == "regression" else state.y.astype(int).tolist(),
             "is_test": state.is_test.tolist(),
-            "class_names": ["A", "B"],
+            "class_names": _class_names(state),
         },
-        "boundary": {"x": rounded(axis), "y": rounded(axis), "p": rounded(p_cells, 3)},
+        "boundary": {"x": rounded(axis), "y": rounded(axis), **plane},
         "layers": layers,
         "network": _network(state, cell_pass),
     }
     return frame, new_bases
 
 
+def _class_names(state: TrainingState) -> list[str]:
+    return (
+        list(CLASS_NAMES[: max(state.config.outputs, 2)])
+        if state.config.problem != "regression"
+        else []
+    )
+
+
+def _plane_map(state: TrainingState, cells: ForwardPass, axis: Array) -> tuple[dict, Array]:
+    """What the input plane shows at every cell, and the ends of the boundary's segments.
+
+    Binary: the probability of B, with the boundary where it is 0.5. Several classes: the
+    winning class and its probability, with the boundaries where the top two classes tie.
+    Regression: the predicted value, and no boundary.
+    """
+    side = len(axis)
+    problem = state.config.problem
+    if problem == "regression":
+        return {"value": rounded(cells.output[:, 0].reshape(side, side), 3)}, np.zeros((0, 2))
+    if problem == "binary":
+        p_cells = cells.probability.reshape(side, side)
+        # p = 0.5 where the logit is 0; the logit varies far more evenly across a cell than p
+        # does, so interpolating it puts the traced boundary closer to the true one.
+        logit_cells = cells.logit.reshape(side, side)
+        ends = contour_segments(logit_cells, axis, axis, 0.0).reshape(-1, 2)
+        return {"p": rounded(p_cells, 3)}, ends
+    probabilities = cells.output
+    plane = {
+        "class": rounded(probabilities.argmax(axis=1).reshape(side, side), 0),
+        "p": rounded(probabilities.max(axis=1).reshape(side, side), 3),
+    }
+    return plane, _class_boundaries(state, cells.zs[-1].reshape(side, side, -1), axis)
+
+
+def _class_boundaries(state: TrainingState, scores: Array, axis: Array) -> Array:
+    """Segment ends (pairs of rows) where the top two classes' scores tie.
+
+    Class c's region ends where its score minus the best other score crosses 0. Each border
+    between c and c' is found from both sides; only the copy from the lower class is kept
+    (the runner-up at each segment's middle tells which class is across).
+    """
+    kept = []
+    for c in range(scores.shape[2]):
+        others = np.delete(scores, c, axis=2).max(axis=2)
+        segments = contour_segments(scores[:, :, c] - others, axis, axis, 0.0)
+        if len(segments) == 0:
+            continue
+        middle = _forward(state, segments.mean(axis=1)).zs[-1]
+        middle[:, c] = -np.inf
+        kept.append(segments[middle.argmax(axis=1) > c])
+    return np.concatenate(kept).reshape(-1, 2) if kept else np.zeros((0, 2))
+
+
 def _forward(state: TrainingState, x: Array) -> ForwardPass:
     """The network on raw points: their features first, then the layers."""
+    config = state.config
     with np.errstate(over="ignore", invalid="ignore"):
-        fwd = forward(state.layers, feature_map(state.config.features, x), state.config.activation)
+        fwd = forward(
+            state.layers, feature_map(config.features, x), config.activation, config.problem
+        )
     # Weights are bounded, but a deep linear or ReLU net can still overflow far from the data.
     fwd.zs = [finite(z) for z in fwd.zs]
     fwd.activations = [finite(a) for a in fwd.activations]
     return fwd
 
 
-def _metrics(state: TrainingState, logit: Array) -> dict[str, float | None]:
-    def loss_and_accuracy(mask: Array) -> tuple[float | None, float | None]:
-        if not mask.any():
-            return None, None
-        loss = bce_loss(logit[mask], state.y[mask])
-        return (loss if np.isfinite(loss) else None), accuracy(sigmoid(logit[mask]), state.y[mask])
+def _metrics(state: TrainingState, z: Array, output: Array) -> dict[str, float | None]:
+    """Loss on training and test points, and how good the answers are: for classes the share
+    right (accuracy), for a regression R² (1 = exact, 0 = no better than the mean)."""
+    problem = state.config.problem
+    regression = problem == "regression"
 
-    train_loss, train_accuracy = loss_and_accuracy(~state.is_test)
-    test_loss, test_accuracy = loss_and_accuracy(state.is_test)
+    def measure(mask: Array) -> tuple[float | None, float | None, float | None]:
+        if not mask.any():
+            return None, None, None
+        y = state.y[mask]
+        loss = PROBLEMS[problem].loss(z[mask], y)
+        loss = loss if np.isfinite(loss) else None
+        if regression:
+            return loss, None, r_squared(output[mask, 0], y)
+        return loss, float(np.mean(predicted_class(output[mask]) == y)), None
+
+    train_loss, train_accuracy, train_r2 = measure(~state.is_test)
+    test_loss, test_accuracy, test_r2 = measure(state.is_test)
     return {
         "train_loss": train_loss,
         "train_accuracy": train_accuracy,
         "test_loss": test_loss,
         "test_accuracy": test_accuracy,
+        "train_r2": train_r2,
+        "test_r2": test_r2,
     }
 
 
@@ -119,9 +194,15 @@ def _network(state: TrainingState, cell_pass: ForwardPass) -> dict[str, Any]:
         grid = values.reshape(side, side, -1)[np.ix_(pick, pick)]
         for unit in range(grid.shape[2]):
             maps.append(_byte_map(layer, unit, grid[:, :, unit]))
+    outputs = {
+        "binary": ["P(B)"],
+        "multiclass": [f"P({c})" for c in _class_names(state)],
+        "regression": ["prediction"],
+    }[state.config.problem]
     return {
         "sizes": state.config.sizes,
         "inputs": [feature_label(f) for f in state.config.features],
+        "outputs": outputs,
         "side": NEURON_MAP_SIDE,
         "maps": maps,
         "weights": [rounded(layer.w, 3) for layer in state.layers],
@@ -142,7 +223,7 @@ def _byte_map(layer: int, unit: int, values: Array) -> dict[str, Any]:
     }
 
 
-def _loop(state: TrainingState, logit: Array) -> dict[str, Any]:
+def _loop(state: TrainingState, z: Array, output: Array) -> dict[str, Any]:
     """The training loop's live quantities: one sample's prediction against its target, the
     batch's loss, and each layer's gradient and update sizes."""
     pending = state.pending
@@ -162,20 +243,46 @@ def _loop(state: TrainingState, logit: Array) -> dict[str, Any]:
         "grad_norms": norms(current if current is not None else state.last_grads),
         "update_norms": norms(_changes(state)),
         "learning_rate": state.config.learning_rate,
-        "sample": _sample(state, logit, training_points),
+        "sample": _sample(state, z, output, training_points),
     }
 
 
-def _sample(state: TrainingState, logit: Array, training_points: Array) -> dict[str, Any] | None:
-    """The first training point, followed through every step (None if there is none)."""
+def _sample(
+    state: TrainingState, z: Array, output: Array, training_points: Array
+) -> dict[str, Any] | None:
+    """The first training point, followed through every step (None if there is none).
+
+    Binary: its P(B). Several classes: the predicted class, its probability, and the
+    probability of the true class (the loss is -log of it). Regression: the predicted value.
+    """
     if len(training_points) == 0:
         return None
     i = int(training_points[0])
+    problem = state.config.problem
+    loss = PROBLEMS[problem].loss(z[i : i + 1], state.y[i : i + 1])
+    sample = {"x": rounded(state.x[i]), "loss": round(float(loss), 4)}
+    if problem == "regression":
+        return {
+            **sample,
+            "target": round(float(state.y[i]), 4),
+            "prediction": round(float(output[i, 0]), 4),
+        }
+    names = _class_names(state)
+    target = int(state.y[i])
+    predicted = int(predicted_class(output[i : i + 1])[0])
+    if problem == "binary":
+        return {
+            **sample,
+            "target": names[target],
+            "prediction": names[predicted],
+            "p": round(float(output[i, 0]), 4),
+        }
     return {
-        "x": rounded(state.x[i]),
-        "target": ["A", "B"][int(state.y[i])],
-        "p": round(float(sigmoid(logit[i])), 4),
-        "loss": round(float(bce_loss(logit[i : i + 1], state.y[i : i + 1])), 4),
+        **sample,
+        "target": names[target],
+        "prediction": names[predicted],
+        "p": round(float(output[i, predicted]), 4),
+        "p_target": round(float(output[i, target]), 4),
     }
 
 

@@ -79,13 +79,24 @@ def readout_basis(
     separating hyperplane shows as a straight line (or plane) across this axis. The others
     are the main directions of spread of what is left, matched to ``previous``. Returns the
     axes (rows) and the share of the points' spread along each.
+
+    ``w`` may also be a matrix whose columns are several directions read (the class scores of
+    a multi-class output): the first axes then span them (as many as fit), matched to
+    ``previous`` so they do not flip or swap between frames.
     """
-    norm = np.linalg.norm(w)
-    along = w / norm if norm > 0 else np.eye(len(w))[0]
     centred = values - values.mean(axis=0) if len(values) else values
-    rest = centred - np.outer(centred @ along, along)
-    others = previous[1:] if previous is not None and len(previous) == dims else None
-    basis = np.vstack([along, pca_basis(rest, others, dims - 1)[0]])
+    if w.ndim == 1:
+        norm = np.linalg.norm(w)
+        read = (w / norm if norm > 0 else np.eye(len(w))[0])[None, :]
+    else:
+        u, s, _ = np.linalg.svd(w, full_matrices=False)
+        rank = max(int(np.sum(s > 1e-9 * s.max())) if s.size and s.max() > 0 else 0, 1)
+        read = u[:, : min(rank, dims)].T
+        before = previous[: len(read)] if previous is not None and len(previous) == dims else None
+        read = _match_signs(before, read[_matching_order(before, read)])
+    rest = centred - (centred @ read.T) @ read
+    others = previous[len(read) :] if previous is not None and len(previous) == dims else None
+    basis = np.vstack([read, pca_basis(rest, others, dims - len(read))[0]])
     total = np.sum(centred**2)
     share = np.sum((centred @ basis.T) ** 2, axis=0) / total if total > 0 else np.zeros(dims)
     return basis, share

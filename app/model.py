@@ -1,8 +1,10 @@
 """A multi-layer perceptron in plain NumPy.
 
 The network is a list of layers, each one weight matrix and one bias vector, built from a size
-list such as ``[2, 8, 8, 1]``. Hidden layers share one activation; the single output unit is a
-sigmoid read as the probability of class 1, trained with binary cross-entropy.
+list such as ``[2, 8, 8, 1]``. Hidden layers share one activation. The output layer and its loss
+depend on the problem (``PROBLEMS``): one sigmoid unit read as the probability of class 1 with
+binary cross-entropy; K softmax units, one probability per class, with cross-entropy; or one
+identity unit, the predicted value, with mean squared error.
 
 Everything is vectorised over the batch: a forward pass is one matrix product per layer.
 Nothing here knows about HTTP, JSON or sessions.
@@ -63,6 +65,11 @@ class ForwardPass:
     activations: list[Array]
 
     @property
+    def output(self) -> Array:
+        """The network's answer: (n, 1) for binary and regression, (n, K) for K classes."""
+        return self.activations[-1]
+
+    @property
     def probability(self) -> Array:
         return self.activations[-1][:, 0]
 
@@ -89,14 +96,15 @@ def init_layers(sizes: list[int], activation: str, rng: np.random.Generator) -> 
     return layers
 
 
-def forward(layers: list[Layer], x: Array, activation: str) -> ForwardPass:
+def forward(layers: list[Layer], x: Array, activation: str, problem: str = "binary") -> ForwardPass:
     """Run ``x`` (shape (n, inputs)) through the network, keeping every intermediate."""
     hidden = ACTIVATIONS[activation].f
+    output = PROBLEMS[problem].output
     zs, activations = [], [x]
     for i, layer in enumerate(layers):
         z = activations[-1] @ layer.w + layer.b
         zs.append(z)
-        activations.append(sigmoid(z) if i == len(layers) - 1 else hidden(z))
+        activations.append(output(z) if i == len(layers) - 1 else hidden(z))
     return ForwardPass(zs, activations)
 
 
@@ -109,15 +117,82 @@ def bce_loss(logit: Array, y: Array) -> float:
     return float(np.mean(softplus - y * logit))
 
 
-def backward(layers: list[Layer], fwd: ForwardPass, y: Array, activation: str) -> list[Layer]:
-    """Gradients of the mean cross-entropy with respect to every weight and bias.
+def softmax(z: Array) -> Array:
+    """Each row's exp(z) / sum(exp(z)); shifting by the row's maximum first never overflows."""
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
 
-    Returns them as Layers of the same shapes as the parameters. With a sigmoid output and
-    cross-entropy, dL/dz of the output is simply (p - y) / n.
+
+def softmax_cross_entropy(z: Array, y: Array) -> float:
+    """Mean of -log p[true class] over the rows of z (shape (n, K)); y holds class indices.
+
+    -log softmax(z)[c] = logsumexp(z) - z[c], computed stably by shifting z by its maximum.
+    """
+    top = z.max(axis=1)
+    logsumexp = top + np.log(np.exp(z - top[:, None]).sum(axis=1))
+    return float(np.mean(logsumexp - z[np.arange(len(y)), y.astype(int)]))
+
+
+def mse_loss(prediction: Array, y: Array) -> float:
+    """Mean squared error: the mean of (prediction - target)²."""
+    return float(np.mean((prediction - y) ** 2))
+
+
+def one_hot(y: Array, classes: int) -> Array:
+    return np.eye(classes)[y.astype(int)]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A kind of task: the output layer's activation, its loss, and the loss's gradient.
+
+    ``loss(z, y)`` is the mean loss from the output layer's pre-activation z (n, outputs) and
+    the targets y (n,). ``delta(z, a, y)`` is dL/dz of that mean loss, with a = output(z). Each
+    output is paired with the loss that makes this gradient simply (a - target) · c / n.
+    """
+
+    output: Callable[[Array], Array]
+    loss: Callable[[Array, Array], float]
+    delta: Callable[[Array, Array, Array], Array]
+
+
+PROBLEMS: dict[str, Problem] = {
+    # Sigmoid + binary cross-entropy: dL/dz = (p - y) / n.
+    "binary": Problem(
+        sigmoid,
+        lambda z, y: bce_loss(z[:, 0], y),
+        lambda z, a, y: (a - y[:, None]) / len(y),
+    ),
+    # Softmax + cross-entropy: dL/dz_k = (p_k - [k = y]) / n.
+    "multiclass": Problem(
+        softmax,
+        softmax_cross_entropy,
+        lambda z, a, y: (a - one_hot(y, a.shape[1])) / len(y),
+    ),
+    # Identity + mean squared error: dL/dz = 2 (prediction - y) / n.
+    "regression": Problem(
+        lambda z: z,
+        lambda z, y: mse_loss(z[:, 0], y),
+        lambda z, a, y: 2.0 * (a - y[:, None]) / len(y),
+    ),
+}
+
+
+def loss(problem: str, fwd: ForwardPass, y: Array) -> float:
+    """The problem's mean loss of a forward pass against the targets y."""
+    return PROBLEMS[problem].loss(fwd.zs[-1], y)
+
+
+def backward(
+    layers: list[Layer], fwd: ForwardPass, y: Array, activation: str, problem: str = "binary"
+) -> list[Layer]:
+    """Gradients of the problem's mean loss with respect to every weight and bias.
+
+    Returns them as Layers of the same shapes as the parameters. Backpropagation starts from
+    the output's dL/dz, which the problem gives (see ``PROBLEMS``).
     """
     d_hidden = ACTIVATIONS[activation].df
-    n = y.shape[0]
-    delta = (fwd.activations[-1] - y[:, None]) / n
+    delta = PROBLEMS[problem].delta(fwd.zs[-1], fwd.activations[-1], y)
     grads: list[Layer] = []
     for i in range(len(layers) - 1, -1, -1):
         grads.append(Layer(fwd.activations[i].T @ delta, delta.sum(axis=0)))
@@ -137,3 +212,19 @@ def sgd_update(layers: list[Layer], grads: list[Layer], learning_rate: float) ->
 def accuracy(probability: Array, y: Array) -> float:
     """Fraction of points on the right side of p = 0.5."""
     return float(np.mean((probability >= 0.5) == (y >= 0.5)))
+
+
+def predicted_class(output: Array) -> Array:
+    """Each row's class: 1 where p >= 0.5 for one sigmoid unit, else the most probable one."""
+    if output.shape[1] == 1:
+        return (output[:, 0] >= 0.5).astype(int)
+    return output.argmax(axis=1)
+
+
+def r_squared(prediction: Array, y: Array) -> float | None:
+    """1 - (squared error) / (spread of the targets): 1 is perfect, 0 is no better than always
+    predicting the mean. None when the targets do not vary."""
+    spread = float(np.sum((y - y.mean()) ** 2))
+    if spread == 0:
+        return None
+    return 1.0 - float(np.sum((prediction - y) ** 2)) / spread

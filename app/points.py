@@ -46,7 +46,8 @@ def to_csv(x: Array, y: Array, is_test: Array) -> str:
     out = io.StringIO()
     out.write("x1,x2,label,split\n")
     for (x1, x2), label, test in zip(x.tolist(), y.tolist(), is_test.tolist(), strict=True):
-        out.write(f"{x1:.6g},{x2:.6g},{int(label)},{'test' if test else 'train'}\n")
+        # %g writes a class as 0, 1, 2... and a regression target as the value it is.
+        out.write(f"{x1:.6g},{x2:.6g},{label:.6g},{'test' if test else 'train'}\n")
     return out.getvalue()
 
 

@@ -31,6 +31,7 @@ LIMITS: dict[str, tuple[float, float]] = {
     "batch_size": (1, 1000),
     "seed": (0, 2**31 - 1),
     "steps_per_frame": (1, 200),
+    "classes": (3, 5),
     "steps": (1, 1000),
     "layer": (1, 8),
     "dims": (2, 3),
@@ -79,6 +80,7 @@ class ConfigBody(BaseModel):
     batch_size: int | None = _bounded("batch_size", DEFAULTS.batch_size)
     seed: int = _bounded("seed", DEFAULTS.seed)
     steps_per_frame: int = _bounded("steps_per_frame", DEFAULTS.steps_per_frame)
+    classes: int = _bounded("classes", DEFAULTS.classes)
 
     def to_config(self) -> TrainingConfig:
         return TrainingConfig.from_dict(self.model_dump())
@@ -208,7 +210,9 @@ def options() -> dict[str, Any]:
         "defaults": ConfigBody().model_dump(),
         "limits": {name: {"min": low, "max": high} for name, (low, high) in LIMITS.items()},
         "choices": {
-            "dataset": [{"value": k, "label": d.label} for k, d in DATASETS.items()],
+            "dataset": [
+                {"value": k, "label": d.label, "problem": d.problem} for k, d in DATASETS.items()
+            ],
             "activation": [{"value": k, "label": k} for k in ACTIVATIONS],
             "features": [{"value": k, "label": label} for k, (label, _) in FEATURES.items()],
             "optimizer": [

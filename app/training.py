@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from app.datasets import make_dataset
+from app.datasets import DATASETS, make_dataset
 from app.features import RAW, feature_map
 from app.history import History, capacity
-from app.model import ForwardPass, Layer, backward, bce_loss, forward, init_layers
+from app.model import ForwardPass, Layer, backward, forward, init_layers, loss
 from app.optim import OptimizerSettings, memory_from_dict, memory_to_dict, penalised
 from app.optim import step as optim_step
 
@@ -45,6 +45,17 @@ class TrainingConfig:
     batch_size: int | None = None  # None trains on every training point at each step
     seed: int = 1
     steps_per_frame: int = 5
+    classes: int = 3  # of a multi-class dataset (the others ignore it)
+
+    @property
+    def problem(self) -> str:
+        """binary, multiclass or regression: what the dataset asks of the network."""
+        return DATASETS[self.dataset].problem
+
+    @property
+    def outputs(self) -> int:
+        """Output units: one per class for multi-class, else one."""
+        return self.classes if self.problem == "multiclass" else 1
 
     @property
     def optimizer_settings(self) -> OptimizerSettings:
@@ -54,7 +65,7 @@ class TrainingConfig:
 
     @property
     def sizes(self) -> list[int]:
-        return [len(self.features), *self.hidden_layers, 1]
+        return [len(self.features), *self.hidden_layers, self.outputs]
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -137,6 +148,7 @@ def new_state(config: TrainingConfig) -> TrainingState:
         config.noise,
         config.test_fraction,
         np.random.default_rng(data_seed),
+        config.classes,
     )
     layers = init_layers(config.sizes, config.activation, np.random.default_rng(weight_seed))
     return TrainingState(config, x, y, is_test, layers, np.random.default_rng(batch_seed))
@@ -204,31 +216,31 @@ def train_step(state: TrainingState) -> bool:
         if advance_phase(state) == "update":
             return not state.diverged
     x, y = _batch(state)
-    activation = state.config.activation
+    activation, problem = state.config.activation, state.config.problem
     # Overflow is how divergence shows itself; it is detected, so NumPy need not warn.
     with np.errstate(over="ignore", invalid="ignore"):
-        fwd = forward(state.layers, x, activation)
-        grads = backward(state.layers, fwd, y, activation)
+        fwd = forward(state.layers, x, activation, problem)
+        grads = backward(state.layers, fwd, y, activation, problem)
     return _update(state, grads)
 
 
 def advance_phase(state: TrainingState) -> str | None:
     """Do the next phase of the current step (starting one if needed); returns its name, or
     None if there are no training points to learn from."""
-    activation = state.config.activation
+    activation, problem = state.config.activation, state.config.problem
     step = state.pending
     if step is None and len(state.y_train) == 0:
         return None
     with np.errstate(over="ignore", invalid="ignore"):
         if step is None:
             x, y = _batch(state)
-            state.pending = StepInProgress(x, y, forward(state.layers, x, activation))
+            state.pending = StepInProgress(x, y, forward(state.layers, x, activation, problem))
             return "forward"
         if step.loss is None:
-            step.loss = bce_loss(step.fwd.logit, step.y)
+            step.loss = loss(problem, step.fwd, step.y)
             return "loss"
         if step.grads is None:
-            step.grads = backward(state.layers, step.fwd, step.y, activation)
+            step.grads = backward(state.layers, step.fwd, step.y, activation, problem)
             return "backward"
     state.pending = None
     _update(state, step.grads)
@@ -262,8 +274,14 @@ def train_steps(state: TrainingState, n: int) -> int:
 
 
 def with_data(state: TrainingState, x: Array, y: Array, is_test: Array) -> TrainingState:
-    """The same network, carrying on with other (custom) points."""
+    """The same network, carrying on with other (custom) points.
+
+    Custom points are two-class: a run of another problem gets a fresh two-class network
+    (from the seed), as its output layer does not fit.
+    """
     config = replace(state.config, dataset="custom")
+    if config.sizes != state.config.sizes:
+        return replace(new_state(config), x=x, y=y, is_test=is_test)
     return replace(state, config=config, x=x, y=y, is_test=is_test, pending=None)
 
 

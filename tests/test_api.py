@@ -118,7 +118,8 @@ def in_range(field, low, high):
             {"dataset": "mnist"},
             "dataset",
             "dataset must be one of: "
-            "class-ab, class-ab-noisy, xor, circle, moons, spiral, gaussian, custom",
+            "class-ab, class-ab-noisy, xor, circle, moons, spiral, gaussian, custom, "
+            "spiral-arms, blobs, plane, gaussians",
         ),
         (
             {"activation": "gelu"},

@@ -1,6 +1,8 @@
 // The training loop diagram: each box shows its live quantity, and in phase-step mode the
 // phase just done is highlighted, here and on the layer panels.
 
+import { t } from "./i18n.js";
+
 const $ = (id) => document.getElementById(id);
 
 function fixed(value, digits = 3) {
@@ -14,12 +16,19 @@ function perLayer(values) {
 
 export function showLoop(frame, config) {
   const loop = frame.loop;
-  const sizes = [config.features.length, ...config.hidden_layers, 1].join("-");
+  const sizes = frame.network.sizes.join("-");
   const sample = loop.sample;
   $("loop-batch").textContent = `${loop.batch_size} training points`;
   $("loop-layers").textContent = `${sizes} network`;
   const batchLoss = loop.batch_loss ?? frame.metrics.train_loss;
-  if (sample) {
+  const at = sample && sample.x.map((v) => v.toFixed(2)).join(", ");
+  if (sample && frame.problem === "multiclass") {
+    $("loop-prediction").textContent = t("problems.loop.multiclass.prediction", { x: at, name: sample.prediction, p: fixed(sample.p) });
+    $("loop-loss").textContent = t("problems.loop.multiclass.loss", { target: sample.target, pt: fixed(sample.p_target), loss: fixed(sample.loss), all: fixed(batchLoss) });
+  } else if (sample && frame.problem === "regression") {
+    $("loop-prediction").textContent = t("problems.loop.regression.prediction", { x: at, value: fixed(sample.prediction) });
+    $("loop-loss").textContent = t("problems.loop.regression.loss", { target: fixed(sample.target), value: fixed(sample.prediction), loss: fixed(sample.loss), all: fixed(batchLoss) });
+  } else if (sample) {
     $("loop-prediction").textContent = `point (${sample.x.map((v) => v.toFixed(2)).join(", ")}):\nP(B) = ${fixed(sample.p)}`;
     $("loop-loss").textContent = `target ${sample.target}: loss ${fixed(sample.loss)}\nall: ${fixed(batchLoss)}`;
   } else {

@@ -4,6 +4,7 @@ import { ApiError, SessionClient } from "./api.js";
 import { Compare } from "./compare.js";
 import { readChosenFile, saveFile } from "./files.js";
 import { Guide } from "./guide.js";
+import { onLanguageChange, t } from "./i18n.js";
 import { showLoop } from "./loop.js";
 import { NetworkDiagram } from "./network.js";
 import { Player } from "./player.js";
@@ -11,6 +12,7 @@ import { Plots } from "./plots.js";
 import { Settings } from "./settings.js";
 import { Timeline } from "./timeline.js";
 import { configToQuery, queryToConfig, remember } from "./url.js";
+import "./strings/problems.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -52,8 +54,7 @@ async function showFrame(frame) {
   $("step-count").textContent = String(frame.step);
   $("train-loss").textContent = format(frame.metrics.train_loss);
   $("test-loss").textContent = format(frame.metrics.test_loss);
-  $("train-accuracy").textContent = percent(frame.metrics.train_accuracy);
-  $("test-accuracy").textContent = percent(frame.metrics.test_accuracy);
+  showScores(frame);
   if (frame.message) say(frame.message);
   if (frame.timeline_index === null) timeline.follow(frame);
   showLoop(frame, client.config);
@@ -64,6 +65,17 @@ async function showFrame(frame) {
   renderStats.lastMs = performance.now() - started;
   renderStats.totalMs += renderStats.lastMs;
   renderStats.frames += 1;
+}
+
+// Classes are scored by accuracy, a regression by R² (what share of the values' spread it explains).
+function showScores(frame) {
+  const regression = frame.problem === "regression";
+  for (const split of ["train", "test"]) {
+    const kind = regression ? "r2" : "accuracy";
+    $(`${split}-score`).querySelector("dt").textContent = t(`problems.${split}.${kind}`);
+    $(`${split}-score`).title = t(`problems.${kind}.title`);
+    $(`${split}-accuracy`).textContent = regression ? format(frame.metrics[`${split}_r2`]) : percent(frame.metrics[`${split}_accuracy`]);
+  }
 }
 
 function showPlaying(playing) {
@@ -263,6 +275,7 @@ async function start() {
     plots.setDisplay({});
   });
   document.addEventListener("keydown", onKey);
+  onLanguageChange(() => { if (plots.frame) { showScores(plots.frame); showLoop(plots.frame, client.config); plots.setDisplay({}); } });
   document.body.dataset.ready = "true";
 }
 

@@ -31,7 +31,8 @@ export function canMorph(layer, previous) {
 export function morphed(layer, previous, t) {
   if (t >= OWN || !canMorph(layer, previous)) return layer;
   const drawing = t <= 1 ? lerpDrawing(previous, layer.pre, t) : lerpDrawing(layer.pre, layer, t - 1);
-  return { ...layer, ...drawing, separator: null };
+  // The output's straight lines hold only in the layer's own coordinates.
+  return { ...layer, ...drawing, separator: null, scores: null, ramp: null, corners: null };
 }
 
 export function caption(t) {

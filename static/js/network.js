@@ -68,6 +68,7 @@ export class NetworkDiagram {
 
   unitName(map, last) {
     if (map.layer === 0) return `Input ${this.network.inputs[map.unit]}`;
+    if (map.layer === last && this.network.outputs) return `Output ${this.network.outputs[map.unit]}`;
     return `${layerName(map.layer, last)}, neuron ${map.unit + 1}`;
   }
 

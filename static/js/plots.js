@@ -1,7 +1,8 @@
 // Draws frames with Plotly: the input plane, the loss curve and one panel per layer.
 // Every update goes through Plotly.react, which redraws only what changed.
 
-import { BOUNDARY_COLOR, CLASS_COLORS, GRID_COLORS, PROBABILITY_SCALE } from "./colors.js";
+import { BOUNDARY_COLOR, CLASS_COLORS, CLASS_NAMES, GRID_COLORS, PROBABILITY_SCALE, VALUE_SCALE } from "./colors.js";
+import { t } from "./i18n.js";
 import { OWN, canMorph, morphControl, morphed } from "./morph.js";
 import { projectionControl } from "./projection.js";
 import { StableRange } from "./ranges.js";
@@ -14,11 +15,46 @@ function font(size) {
   return { family: "system-ui, sans-serif", size: Math.round(size * scale) };
 }
 
-// All points in one trace, coloured by class, hollow if test: one trace draws much faster
-// than four, and the layer panels need no legend. (The Compare view draws its points with it too.)
+// The range of a regression's target values, for one colour scale shared by points and surface.
+function valueRange(data) {
+  if (!data.labels.length) return [-1, 1];
+  const low = Math.min(...data.labels);
+  const high = Math.max(...data.labels);
+  return high > low ? [low, high] : [low - 1, high + 1];
+}
+
+// A class colour washed towards white: share 0 = the colour, 1 = white.
+function pale(hex, share) {
+  const rgb = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  return `rgb(${rgb.map((v) => Math.round(v + (255 - v) * share)).join(",")})`;
+}
+
+// One band per class, from pale (barely the most probable) to strong (sure).
+function classBands(classes) {
+  const scale = [];
+  for (let k = 0; k < classes; k++) {
+    scale.push([k / classes + (k ? 1e-4 : 0), pale(CLASS_COLORS[k], 0.92)], [(k + 1) / classes, pale(CLASS_COLORS[k], 0.55)]);
+  }
+  return scale;
+}
+
+// All points in one trace, coloured by class (or by value), hollow if test: one trace draws
+// much faster than four, and the layer panels need no legend. (The Compare view draws its
+// points with it too.)
 export function pointsTrace(data, points, size, display) {
   const shown = (i) => display.showTest || !data.is_test[i];
   const keep = (values) => (display.showTest ? values : values.filter((_, i) => shown(i)));
+  if (data.problem === "regression") {
+    const [cmin, cmax] = valueRange(data);
+    return {
+      type: "scatter", mode: "markers", showlegend: false, x: keep(points.x), y: keep(points.y), hoverinfo: "skip",
+      marker: {
+        size, color: keep(data.labels), colorscale: VALUE_SCALE, cmin, cmax,
+        symbol: keep(data.is_test.map((test) => (test ? "circle-open" : "circle"))),
+        line: { color: "#333", width: 1 },
+      },
+    };
+  }
   return {
     type: "scatter",
     mode: "markers",
@@ -41,6 +77,14 @@ function lineTrace(xy, color, width, dash, name) {
 
 function axis(title, range, extra = {}) {
   return { title: { text: title, standoff: 4 }, range, zeroline: false, showgrid: false, ticks: "outside", ...extra };
+}
+
+// Text the page holds for two classes, replaced for the other problems (and put back after).
+function adaptText(id, key, problem) {
+  const element = document.getElementById(id);
+  element.dataset.original ??= element.textContent;
+  if (problem !== "binary") element.textContent = t(`${key}.${problem}`);
+  else element.textContent = element.dataset.i18n ? t(element.dataset.i18n) : element.dataset.original;
 }
 
 // The input plane's border and its middle cross, picked out of the grid so the eye can follow
@@ -69,6 +113,62 @@ function separatorTrace(separator, xRange, yRange) {
   else if (w1 !== 0) xy = { x: yRange.map((y) => -(w2 * y + b) / w1), y: yRange };
   else return null;
   return { ...lineTrace(xy, BOUNDARY_COLOR, 2.5, "solid"), name: "output unit's line" };
+}
+
+// A straight line w·u + b = 0 across the view as sampled points (for clipping piece by piece).
+function sampledLine(w, b, xRange, yRange, samples = 80) {
+  const [w1, w2] = w;
+  const along = (range) => Array.from({ length: samples }, (_, k) => range[0] + ((range[1] - range[0]) * k) / (samples - 1));
+  if (Math.abs(w2) > Math.abs(w1)) return along(xRange).map((x) => [x, -(w1 * x + b) / w2]);
+  if (w1 !== 0) return along(yRange).map((y) => [-(w2 * y + b) / w1, y]);
+  return [];
+}
+
+// Multi-class: where two classes' scores tie, kept only where those two lead (elsewhere a third
+// class wins, and the tie means nothing). Straight in the layer the output reads.
+function tieTrace(scores, xRange, yRange) {
+  const x = [];
+  const y = [];
+  const K = scores.b.length;
+  const score = (k, [u, v]) => scores.w[k][0] * u + scores.w[k][1] * v + scores.b[k];
+  for (let i = 0; i < K; i++) {
+    for (let j = i + 1; j < K; j++) {
+      const w = [0, 1].map((d) => scores.w[i][d] - scores.w[j][d]);
+      for (const point of sampledLine(w, scores.b[i] - scores.b[j], xRange, yRange)) {
+        const lead = score(i, point);
+        const leads = [...Array(K).keys()].every((k) => k === i || k === j || score(k, point) <= lead);
+        x.push(leads ? point[0] : null);
+        y.push(leads ? point[1] : null);
+      }
+      x.push(null);
+      y.push(null);
+    }
+  }
+  return { ...lineTrace({ x, y }, BOUNDARY_COLOR, 2.5, "solid"), connectgaps: false, name: "tie lines" };
+}
+
+// Regression: lines of equal prediction w·u + b = value, straight and parallel where the output
+// reads the layer.
+function levelTraces(ramp, range, xRange, yRange) {
+  const levels = 5;
+  return Array.from({ length: levels }, (_, k) => {
+    const value = range[0] + ((range[1] - range[0]) * (k + 0.5)) / levels;
+    const points = sampledLine(ramp.w, ramp.b - value, xRange, yRange, 2);
+    const trace = lineTrace({ x: points.map((p) => p[0]), y: points.map((p) => p[1]) }, "rgba(40, 40, 40, 0.7)", 1, "dot");
+    return { ...trace, name: t("problems.level", { value: value.toFixed(2) }) };
+  });
+}
+
+// The K class corners of the output panel, joined up, each with its class's letter.
+function cornerTraces(corners) {
+  const loop = (values) => [...values, values[0]];
+  return [
+    lineTrace({ x: loop(corners.x), y: loop(corners.y) }, "#bbb", 1, "solid", t("problems.simplex")),
+    {
+      type: "scatter", mode: "text", x: corners.x.map((v) => v * 1.12), y: corners.y.map((v) => v * 1.12), text: corners.names,
+      textfont: { color: corners.names.map((_, k) => CLASS_COLORS[k]), size: 15 }, hoverinfo: "skip", showlegend: false,
+    },
+  ];
 }
 
 function panelTitle(layer) {
@@ -124,6 +224,7 @@ export class Plots {
 
   async draw(frame) {
     this.data = frame.data;
+    this.valueRange = valueRange(frame.data);
     if (frame.timeline_index === null) this.addLoss(frame);  // a look back adds nothing
     await Promise.all([this.drawInput(frame), this.drawLossSometimes(frame), this.drawLayers(frame)]);
   }
@@ -137,15 +238,83 @@ export class Plots {
     loss.test.push(frame.metrics.test_loss);
   }
 
-  drawInput(frame) {
+  // The input plane's shading: P(B); the most probable class, paler when unsure; or the
+  // predicted value. "Hard boundary" shows only the decision: A or B, the class, value bands.
+  inputMap(frame) {
     const { x, y } = frame.boundary;
-    const p = this.display.discretize ? frame.boundary.p.map((row) => row.map((v) => (v >= 0.5 ? 1 : 0))) : frame.boundary.p;
-    const heatmap = {
-      type: "heatmap", x, y, z: p, zmin: 0, zmax: 1, colorscale: PROBABILITY_SCALE, showscale: false,
-      // Drawn at the grid's own resolution and scaled up by the browser: far cheaper per frame.
-      zsmooth: "fast",
+    const hard = this.display.discretize;
+    // Drawn at the grid's own resolution and scaled up by the browser: far cheaper per frame.
+    const base = { type: "heatmap", x, y, zsmooth: "fast" };
+    if (frame.problem === "regression") {
+      const [zmin, zmax] = this.valueRange;
+      const band = (zmax - zmin) / 8;
+      const bands = (v) => Math.min(zmin + (Math.floor((v - zmin) / band) + 0.5) * band, zmax);
+      const z = hard ? frame.boundary.value.map((row) => row.map(bands)) : frame.boundary.value;
+      return {
+        ...base, z, zmin, zmax, colorscale: VALUE_SCALE, showscale: true,
+        colorbar: { title: { text: t("problems.value"), side: "right" }, thickness: 10, len: 0.8, outlinewidth: 0 },
+        hovertemplate: t("problems.hover.regression"),
+      };
+    }
+    if (frame.problem === "multiclass") {
+      const classes = frame.data.class_names.length;
+      const { p } = frame.boundary;
+      const z = frame.boundary.class.map((row, i) => row.map((c, j) => {
+        const sure = hard ? 0.6 : (p[i][j] - 1 / classes) / (1 - 1 / classes);
+        return (c + 0.02 + 0.96 * Math.min(Math.max(sure, 0), 1)) / classes;
+      }));
+      const customdata = frame.boundary.class.map((row, i) => row.map((c, j) => t("problems.hover.multiclass", {
+        x: x[j].toFixed(2), y: y[i].toFixed(2), name: CLASS_NAMES[c], p: p[i][j].toFixed(2),
+      })));
+      return { ...base, z, zmin: 0, zmax: 1, colorscale: classBands(classes), showscale: false, customdata, hovertemplate: "%{customdata}<extra></extra>" };
+    }
+    const p = hard ? frame.boundary.p.map((row) => row.map((v) => (v >= 0.5 ? 1 : 0))) : frame.boundary.p;
+    return {
+      ...base, z: p, zmin: 0, zmax: 1, colorscale: PROBABILITY_SCALE, showscale: false,
       hovertemplate: "x1 %{x:.2f}, x2 %{y:.2f}<br>P(B) = %{z:.2f}<extra></extra>",
     };
+  }
+
+  // The input plane's note and legend say what this problem's picture shows.
+  showInputLegend(frame) {
+    const key = `${frame.problem}:${frame.data.class_names.length}:${document.documentElement.lang}`;
+    if (this.legendKey === key) return;
+    this.legendKey = key;
+    document.getElementById("input-note").textContent = t(`problems.note.${frame.problem}`);
+    adaptText("input-title", "problems.title", frame.problem);
+    adaptText("layers-explain", "problems.explain", frame.problem);
+    const item = (marker, text) => {
+      const li = document.createElement("li");
+      li.append(marker, text);
+      return li;
+    };
+    const mark = (className, style = "") => {
+      const span = document.createElement("span");
+      span.className = className;
+      span.style.cssText = style;
+      return span;
+    };
+    const items = frame.data.class_names.map((name, k) => item(mark("dot", `background: ${CLASS_COLORS[k]}`), t("problems.class", { name })));
+    if (frame.problem === "regression") {
+      const gradient = `background: linear-gradient(to right, ${VALUE_SCALE.map(([, c]) => c).join(", ")})`;
+      items.push(item(mark("dot", `${gradient}; border: 1px solid #333`), t("problems.value.points")));
+      items.push(item(mark("swatch", gradient), t("problems.value.surface")));
+    }
+    items.push(item(mark("dot hollow"), t("problems.test")));
+    if (frame.problem === "binary") {
+      items.push(item(mark("swatch boundary"), t("problems.boundary")), item(mark("swatch shading"), t("problems.shading.binary")));
+    } else if (frame.problem === "multiclass") {
+      items.push(item(mark("swatch boundary"), t("problems.boundary.multiclass")));
+      const bands = CLASS_COLORS.slice(0, frame.data.class_names.length).map((c) => pale(c, 0.5)).join(", ");
+      items.push(item(mark("swatch", `background: linear-gradient(to right, ${bands})`), t("problems.shading.multiclass")));
+    }
+    document.getElementById("input-legend").replaceChildren(...items);
+  }
+
+  drawInput(frame) {
+    const { x } = frame.boundary;
+    this.showInputLegend(frame);
+    const heatmap = this.inputMap(frame);
     const input = frame.layers[0];
     const boundary = { ...lineTrace(input.boundary, BOUNDARY_COLOR, 2, "solid"), name: "boundary (P = 0.5)", showlegend: true };
     const grid = [
@@ -156,7 +325,7 @@ export class Plots {
     const range = [x[0], x.at(-1)];
     const layout = {
       // The legend is HTML beside the plot: Plotly re-measures its own on every redraw.
-      margin: { l: 45, r: 10, t: 10, b: 40 }, font: font(12), uirevision: "input", showlegend: false,
+      margin: { l: 45, r: frame.problem === "regression" ? 4 : 10, t: 10, b: 40 }, font: font(12), uirevision: "input", showlegend: false,
       xaxis: axis("x1", range, { constrain: "domain" }),
       yaxis: axis("x2", range, { scaleanchor: "x", constrain: "domain" }),
     };
@@ -255,7 +424,7 @@ export class Plots {
       plot.className = "layer-plot";
       plot.id = `layer-plot-${layer.index}`;
       panel.append(title, note);
-      if (layer.units >= 3 && layer.view !== "curve") panel.append(projectionControl(layer, this.onProjection));
+      if (layer.units >= 3 && layer.view !== "curve" && layer.view !== "simplex") panel.append(projectionControl(layer, this.onProjection));
       panel.append(plot);
       if (canMorph(layer, all[i])) {
         panel.append(morphControl(layer.name, layer.activation, (t) => { this.morphAt[i] = t; this.redrawPanel(i); }));
@@ -276,10 +445,11 @@ export class Plots {
     const ranges = this.layerRanges[i];
     if (layer.dims === 3) return this.drawLayer3d(panel, layer, ranges);
     const shown = morphed(layer, this.frame.layers[i], this.morphAt[i]);
-    const traces = layer.view === "curve" ? this.curveTraces(layer, ranges) : this.planeTraces(shown, ranges);
+    const curve = layer.view === "curve" || layer.view === "fit";
+    const traces = curve ? this.curveTraces(layer, ranges) : this.planeTraces(shown, ranges);
     // Equal scales where both axes measure the same kind of thing; a projection's axes can
     // differ in spread by a factor of a hundred, and would then squash the picture flat.
-    const equal = layer.view === "plane" && layer.kind === "hidden";
+    const equal = (layer.view === "plane" && layer.kind === "hidden") || layer.view === "simplex" || layer.view === "fit";
     const layout = {
       margin: { l: 48, r: 8, t: 6, b: 42 }, font: font(11), showlegend: false,
       xaxis: axis(layer.axes[0], ranges.x.range, equal ? { constrain: "domain" } : {}),
@@ -302,7 +472,9 @@ export class Plots {
       line3d(layer.boundary, BOUNDARY_COLOR, 4, "dash"),
       {
         type: "scatter3d", mode: "markers", x: layer.points.x, y: layer.points.y, z: layer.points.z, hoverinfo: "skip", showlegend: false,
-        marker: { size: 3, color: this.data.labels.map((label) => CLASS_COLORS[label]) },
+        marker: this.data.problem === "regression"
+          ? { size: 3, color: this.data.labels, colorscale: VALUE_SCALE, cmin: this.valueRange[0], cmax: this.valueRange[1] }
+          : { size: 3, color: this.data.labels.map((label) => CLASS_COLORS[label]) },
       },
     ];
     if (layer.separator) traces.push(separatorPlane(layer.separator, range));
@@ -318,8 +490,10 @@ export class Plots {
   }
 
   planeTraces(layer, ranges) {
-    const xs = [...layer.points.x, ...layer.grid.vertical.x, ...layer.grid.horizontal.x];
-    const ys = [...layer.points.y, ...layer.grid.vertical.y, ...layer.grid.horizontal.y];
+    // The output's class corners always fit: the triangle (polygon) is the whole space there.
+    const corners = layer.corners ? { x: layer.corners.x.map((v) => v * 1.25), y: layer.corners.y.map((v) => v * 1.25) } : { x: [], y: [] };
+    const xs = [...layer.points.x, ...layer.grid.vertical.x, ...layer.grid.horizontal.x, ...corners.x];
+    const ys = [...layer.points.y, ...layer.grid.vertical.y, ...layer.grid.horizontal.y, ...corners.y];
     const xRange = ranges.x.fit(xs);
     const yRange = ranges.y.fit(ys);
     const traces = [
@@ -332,12 +506,18 @@ export class Plots {
       const line = separatorTrace(layer.separator, xRange, yRange);
       if (line) traces.push(line);
     }
+    if (layer.scores) traces.push(tieTrace(layer.scores, xRange, yRange));
+    if (layer.ramp) traces.push(...levelTraces(layer.ramp, this.valueRange, xRange, yRange));
+    if (layer.corners) traces.unshift(...cornerTraces(layer.corners));
     return [...traces, pointsTrace(this.data, layer.points, 6, this.display)];
   }
 
   curveTraces(layer, ranges) {
     const xRange = ranges.x.fit([...layer.points.x, ...layer.curve.x]);
     const yRange = ranges.y.fit([...layer.points.y, ...layer.curve.y]);
+    if (layer.view === "fit") {  // a regression's output: prediction across, true value up
+      return [lineTrace(layer.curve, "#999", 1.5, "dash", "exact"), pointsTrace(this.data, layer.points, 6, this.display)];
+    }
     const traces = [lineTrace(layer.curve, "#999", 2, "solid", layer.activation)];
     const cut = layer.kind === "output" ? 0 : layer.threshold;
     if (cut !== null && cut !== undefined) traces.push(lineTrace({ x: [cut, cut], y: yRange }, BOUNDARY_COLOR, 1.6, "dash"));

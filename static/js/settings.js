@@ -27,7 +27,11 @@ export class Settings {
     this.limits = options.limits;
     this.config = structuredClone(options.defaults);
     this.onChange = onChange;
+    // binary, multiclass or regression, by dataset: the class count matters only for multiclass.
+    this.problems = Object.fromEntries(options.choices.dataset.map((d) => [d.value, d.problem]));
     fillSelect($("dataset"), options.choices.dataset);
+    const { min, max } = this.limits.classes;
+    fillSelect($("classes"), Array.from({ length: max - min + 1 }, (_, k) => ({ value: min + k, label: String(min + k) })));
     fillSelect($("activation"), options.choices.activation);
     fillSelect($("optimizer"), options.choices.optimizer);
     fillSelect($("regularization"), options.choices.regularization);
@@ -57,7 +61,7 @@ export class Settings {
         if (Number.isFinite(value)) this.set({ [name]: Math.min(Math.max(value, min), max) });
       });
     }
-    for (const name of ["learning_rate", "steps_per_frame", "regularization_rate"]) {
+    for (const name of ["learning_rate", "steps_per_frame", "regularization_rate", "classes"]) {
       $(name).addEventListener("change", () => this.set({ [name]: Number($(name).value) }));
     }
     $("batch_size").addEventListener("change", () => {
@@ -131,6 +135,13 @@ export class Settings {
   show() {
     const c = this.config;
     $("dataset").value = c.dataset;
+    $("classes").value = String(c.classes);
+    $("classes-row").hidden = this.problems[c.dataset] !== "multiclass";
+    // Points clicked in are class A or B: other problems keep their generated data.
+    const twoClass = this.problems[c.dataset] === "binary";
+    $("own-points-off").hidden = twoClass;
+    for (const input of $("own-points-edit").querySelectorAll("input")) input.disabled = !twoClass;
+    $("clear-points").disabled = !twoClass;
     $("activation").value = c.activation;
     $("optimizer").value = c.optimizer;
     $("regularization").value = c.regularization;
