@@ -13,19 +13,24 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel
 
 from app.api import router
 from app.classical import ComparisonCache
 from app.compare_api import router as compare_router
 from app.schemas import describe_error
+from app.security import SecurityHeaders
 from app.sessions import SessionStore, run_trainer
 
 ROOT = Path(__file__).resolve().parent.parent
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
-def create_app(store: SessionStore | None = None, trainer_period: float = 0.05) -> FastAPI:
-    """The application. Tests pass their own store (e.g. with a fake clock)."""
+def create_app(
+    store: SessionStore | None = None, trainer_period: float = 0.05, docs: bool = True
+) -> FastAPI:
+    """The application. Tests pass their own store (e.g. with a fake clock); ``docs=False``
+    (production mode) leaves out the API's documentation pages and its schema."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -36,7 +41,11 @@ def create_app(store: SessionStore | None = None, trainer_period: float = 0.05) 
         with contextlib.suppress(asyncio.CancelledError):
             await trainer
 
-    app = FastAPI(title="LayerScope", version="0.1.0", lifespan=lifespan)
+    hidden = {"docs_url": None, "redoc_url": None, "openapi_url": None}
+    app = FastAPI(
+        title="LayerScope", version="0.1.0", lifespan=lifespan, **({} if docs else hidden)
+    )
+    app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     templates = Jinja2Templates(directory=ROOT / "templates")
     app.include_router(router)
@@ -49,12 +58,22 @@ def create_app(store: SessionStore | None = None, trainer_period: float = 0.05) 
     def index(request: Request) -> HTMLResponse:
         return templates.TemplateResponse(request, "index.html")
 
+    @app.get("/healthz", tags=["health"])
+    def healthz() -> Health:
+        """Liveness for a load balancer or a supervisor: answers at once, and counts sessions."""
+        return Health(status="ok", sessions=len(app.state.sessions))
+
     @app.get("/vendor/plotly.min.js", include_in_schema=False)
     def plotly_js() -> FileResponse:
         # The copy inside the installed plotly package: the page never needs the internet.
         return FileResponse(PLOTLY_JS, media_type="text/javascript")
 
     return app
+
+
+class Health(BaseModel):
+    status: str
+    sessions: int
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

@@ -35,12 +35,6 @@ from app.views import Projection
 
 Array = np.ndarray
 
-DIVERGED_MESSAGE = (
-    "Training stopped: the loss became infinite or not a number, so the last update was "
-    "discarded. Lower the learning rate, then press Reset."
-)
-IDLE_MESSAGE = "Training paused because this page stopped asking for updates. Press Train to go on."
-
 
 class Session:
     def __init__(self, session_id: str, config: TrainingConfig, now: float) -> None:
@@ -216,12 +210,10 @@ class Session:
         return {**self._status(), **self._cached[1], "timeline_index": None}
 
     def _status(self) -> dict[str, Any]:
-        message = {"diverged": DIVERGED_MESSAGE, "idle": IDLE_MESSAGE}.get(self.stopped_reason)
         return {
             "revision": self.revision,
             "training": self.training,
             "stopped_reason": self.stopped_reason,
-            "message": message,
             "timeline": list(self.state.history.steps),
             "phase": self.phase,
         }

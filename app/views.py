@@ -27,17 +27,27 @@ GRID_LINE_SAMPLES = 21  # points along each line, enough for a bent line to look
 CURVE_SAMPLES = 60
 
 
+def phrase(key: str, **values: Any) -> dict[str, Any]:
+    """Text for the page, as a key into its string tables (one per language, in
+    static/js/strings/views.js) and the values to fill in. A value may itself be a phrase."""
+    return {"key": key, "vars": values}
+
+
+def unit_word(kind: str) -> dict[str, Any]:
+    return phrase("word.features" if kind == "features" else "word.neurons")
+
+
 @dataclass
 class Representation:
     """One panel's worth of data: a representation of every input row, and how to name it."""
 
     index: int
     kind: str  # input (the raw plane), features, hidden or output
-    name: str
+    name: dict[str, Any]  # a phrase
     activation: str | None
     values: Array  # one row per input row: points, then grid-line points, then boundary ends
     z: Array | None  # the pre-activation, for layers that have one
-    unit_names: list[str]
+    unit_names: list[dict[str, Any]]  # phrases, the axis titles when drawn directly
     reads_out: bool  # the output unit reads this representation directly
     # A single hand-made feature is drawn against x2, which only spreads the points out.
     spread_by_x2: bool = False
@@ -48,23 +58,26 @@ def representations(state: TrainingState, raw: Array, fwd: ForwardPass) -> list[
     config = state.config
     n_hidden = len(config.hidden_layers)
     has_features = config.features != RAW
-    reps = [Representation(0, "input", "Input", None, raw, None, ["x1", "x2"], False)]
+    raw_names = [phrase("axis.name", name="x1"), phrase("axis.name", name="x2")]
+    reps = [Representation(0, "input", phrase("layer.input"), None, raw, None, raw_names, False)]
     if has_features:
-        names = [feature_label(f) for f in config.features]
+        names = [phrase("axis.name", name=feature_label(f)) for f in config.features]
         values, spread = fwd.activations[0], len(names) == 1
         if spread:
-            values, names = np.column_stack([values[:, 0], raw[:, 1]]), [names[0], "x2"]
+            values, names = np.column_stack([values[:, 0], raw[:, 1]]), [names[0], raw_names[1]]
         reps.append(
-            Representation(1, "features", "Features", None, values, None, names, False, spread)
+            Representation(
+                1, "features", phrase("layer.features"), None, values, None, names, False, spread
+            )
         )
     for layer in range(1, n_hidden + 1):
         values = fwd.activations[layer]
-        units = [f"neuron {i + 1}" for i in range(values.shape[1])]
+        units = [phrase("axis.neuron", n=i + 1) for i in range(values.shape[1])]
         reps.append(
             Representation(
                 len(reps),
                 "hidden",
-                f"Hidden layer {layer}",
+                phrase("layer.hidden", n=layer),
                 config.activation,
                 values,
                 fwd.zs[layer - 1],
@@ -75,10 +88,17 @@ def representations(state: TrainingState, raw: Array, fwd: ForwardPass) -> list[
     reps[-1].reads_out = True
     activation, names = OUTPUTS[config.problem]
     if config.problem == "multiclass":
-        names = [f"P({c})" for c in CLASS_NAMES[: config.classes]]
+        names = [phrase("axis.name", name=f"P({c})") for c in CLASS_NAMES[: config.classes]]
     reps.append(
         Representation(
-            len(reps), "output", "Output", activation, fwd.activations[-1], fwd.zs[-1], names, False
+            len(reps),
+            "output",
+            phrase("layer.output"),
+            activation,
+            fwd.activations[-1],
+            fwd.zs[-1],
+            names,
+            False,
         )
     )
     return reps
@@ -87,9 +107,9 @@ def representations(state: TrainingState, raw: Array, fwd: ForwardPass) -> list[
 CLASS_NAMES = "ABCDE"
 # Per problem: the output layer's activation (as named on its panel) and its units' names.
 OUTPUTS = {
-    "binary": ("sigmoid", ["p"]),
+    "binary": ("sigmoid", [phrase("axis.name", name="p")]),
     "multiclass": ("softmax", []),
-    "regression": ("linear", ["prediction"]),
+    "regression": ("linear", [phrase("axis.prediction")]),
 }
 
 
@@ -235,114 +255,80 @@ def _describe_view(
     exact: bool = False,
     classes: int = 1,
 ) -> dict[str, Any]:
-    """The view's name, axis titles and a line saying what is plotted."""
+    """The view's name, axis titles and the phrases saying what is plotted."""
     units = len(rep.unit_names)
-    what = "hand-made features" if rep.kind == "features" else "neurons"
+    what = unit_word(rep.kind)
     if rep.kind == "output":
         names = ", ".join(CLASS_NAMES[:units])
         return {
             "view": "simplex",
-            "axes": ["", ""],
-            "note": (
-                f"The {units} class probabilities. Each class has a corner ({names}); each point "
-                "sits at the mix of corners its probabilities give: near a corner, the network is "
-                "sure of that class; in the middle, undecided. Slide back to see the scores "
-                "(weighted sums) before the softmax turns them into probabilities."
-            ),
+            "axes": [phrase("axis.blank"), phrase("axis.blank")],
+            "note": [phrase("view.simplex", units=units, names=names)],
         }
     if share is not None and rep.reads_out and problem != "binary":
         return _describe_readout(units, what, share, problem, exact, classes)
     if projection is not None and projection.kind == "neurons":
         picked = [rep.unit_names[i] for i in projection.neurons]
-        every = "all three" if len(picked) == units else f"{len(picked)} of the {units}"
-        return {
-            "view": "neurons",
-            "axes": picked,
-            "note": f"{every.capitalize()} {what}' outputs, used directly as coordinates.",
-        }
+        every = "all" if len(picked) == units else "some"
+        note = phrase(f"view.neurons.{every}", count=len(picked), units=units, what=what)
+        return {"view": "neurons", "axes": picked, "note": [note]}
     if share is not None and rep.reads_out:
-        others = [f"other direction {i} ({share[i]:.0%})" for i in range(1, len(share))]
         return {
             "view": "readout",
-            "axes": [f"output unit's direction ({share[0]:.0%})", *others],
-            "note": (
-                f"{units} {what}. Across: the one direction the output unit looks along, so its "
-                "decision boundary is a straight line (a flat plane in 3D) standing across it. "
-                "The rest: the widest remaining spread."
-            ),
+            "axes": [phrase("axis.readout", pct=_percent(share[0])), *_others(share, 1)],
+            "note": [phrase("view.readout.binary", units=units, what=what)],
         }
     if share is not None:
         return {
             "view": "pca",
-            "axes": [f"principal component {i + 1} ({share[i]:.0%})" for i in range(len(share))],
-            "note": (
-                f"{units} {what}, seen along the directions in which the points spread the most "
-                "(principal components; % = share of the spread shown)."
-            ),
+            "axes": [phrase("axis.pc", i=i + 1, pct=_percent(v)) for i, v in enumerate(share)],
+            "note": [phrase("view.pca", units=units, what=what)],
         }
     if rep.kind == "input":
-        note = "The data as given: each point at its (x1, x2)."
+        note = [phrase("view.plane.input")]
     elif rep.spread_by_x2:
-        note = (
-            f"One hand-made feature, {rep.unit_names[0]}, across; x2 up only spreads the points. "
-            "The output needs just a threshold on it (solid line)."
-        )
+        note = [phrase("view.plane.spread", name=rep.unit_names[0])]
     elif rep.kind == "features":
-        note = "The two hand-made features, used directly as coordinates."
+        note = [phrase("view.plane.features")]
     else:
-        note = f"The two neurons' {rep.activation} outputs, used directly as coordinates."
-    if rep.reads_out and problem == "multiclass":
-        note += (
-            " Solid lines: where two classes' scores tie, straight in the layer the output reads."
-        )
-    elif rep.reads_out and problem == "regression":
-        note += (
-            " Thin lines: equal predictions, straight and parallel in the layer the output reads."
-        )
+        note = [phrase("view.plane.neurons", activation=rep.activation)]
+    if rep.reads_out and problem in ("multiclass", "regression"):
+        note.append(phrase(f"view.plane.reads.{problem}"))
     return {"view": "plane", "axes": rep.unit_names, "note": note}
 
 
+def _percent(share: float) -> int:
+    return round(100 * float(share))
+
+
+def _others(share: Array, start: int) -> list[dict[str, Any]]:
+    """Axis titles for the directions of widest remaining spread, from ``share[start]`` on."""
+    return [
+        phrase("axis.other", i=i - start + 1, pct=_percent(share[i]))
+        for i in range(start, len(share))
+    ]
+
+
 def _describe_readout(
-    units: int, what: str, share: Array, problem: str, exact: bool, classes: int
+    units: int, what: dict[str, Any], share: Array, problem: str, exact: bool, classes: int
 ) -> dict[str, Any]:
     """A wide last hidden layer seen along what the output reads, for K classes or a value."""
     if problem == "regression":
-        others = [f"other direction {i} ({share[i]:.0%})" for i in range(1, len(share))]
         return {
             "view": "readout",
-            "axes": [f"output unit's direction ({share[0]:.0%})", *others],
-            "note": (
-                f"{units} {what}. Across: the one direction the output unit reads. The "
-                "prediction is a straight ramp along it: it rises steadily across the panel, and "
-                "the thin lines of equal prediction stand straight and parallel."
-            ),
+            "axes": [phrase("axis.readout", pct=_percent(share[0])), *_others(share, 1)],
+            "note": [phrase("view.readout.regression", units=units, what=what)],
         }
     read = min(classes - 1, len(share))
-    axes = [
-        f"class scores' direction {i + 1} ({share[i]:.0%})"
-        if i < read
-        else f"other direction {i - read + 1} ({share[i]:.0%})"
-        for i in range(len(share))
-    ]
+    axes = [phrase("axis.scores", i=i + 1, pct=_percent(share[i])) for i in range(read)]
     if exact and len(share) == 3:
-        note = (
-            f"{units} {what}, seen along the directions in which the output's class scores "
-            "differ. Where two classes' scores tie is a flat plane here (not drawn in 3D: "
-            "switch to 2D to see the tie lines)."
-        )
+        key = "view.readout.classes.plane"
     elif exact:
-        note = (
-            f"{units} {what}, seen along the directions in which the output's class scores "
-            "differ. Solid lines: where two classes' scores tie. In this layer they are straight: "
-            "the layers before have bent the data until straight cuts split the classes."
-        )
+        key = "view.readout.classes"
     else:
-        note = (
-            f"{units} {what}, seen along {read} of the directions in which the output's class "
-            "scores differ. With this many classes the scores differ along more directions than "
-            "a panel shows, so their straight tie lines (planes) are not drawn here."
-        )
-    return {"view": "readout", "axes": axes, "note": note}
+        key = "view.readout.classes.partial"
+    note = phrase(key, units=units, what=what, read=read)
+    return {"view": "readout", "axes": axes + _others(share, read), "note": [note]}
 
 
 def _curve_view(z: Array, a: Array, activation: str, parts: dict[str, slice]) -> dict[str, Any]:
@@ -355,8 +341,8 @@ def _curve_view(z: Array, a: Array, activation: str, parts: dict[str, slice]) ->
     ends = z[parts["ends"]]
     return {
         "view": "curve",
-        "axes": ["z (weighted sum)", f"{activation}(z)"],
-        "note": "One neuron: its weighted sum z across, its output up.",
+        "axes": [phrase("axis.z"), phrase("axis.activation", activation=activation)],
+        "note": [phrase("view.curve")],
         "points": xy(np.column_stack([points, a[parts["points"]]])),
         "curve": xy(np.column_stack([zs, ACTIVATIONS[activation].f(zs)])),
         # Every boundary point has the same z here: one number decides the class.
@@ -371,12 +357,8 @@ def _fit_view(prediction: Array, y: Array, parts: dict[str, slice]) -> dict[str,
     low, high = float(values.min()), float(values.max())
     return {
         "view": "fit",
-        "axes": ["prediction", "target (true value)"],
-        "note": (
-            "One output unit with no squashing: its weighted sum is the prediction. Each point: "
-            "prediction across, true value up. On the diagonal the prediction is exact; the "
-            "loss is the mean of the squared vertical distances to it."
-        ),
+        "axes": [phrase("axis.prediction"), phrase("axis.target")],
+        "note": [phrase("view.fit")],
         "points": xy(np.column_stack([points, y])),
         "curve": xy(np.array([[low, low], [high, high]])),
     }

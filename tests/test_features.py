@@ -6,6 +6,7 @@ import pytest
 from app.features import FEATURES, feature_map
 from app.frames import build_frame
 from app.training import TrainingConfig, new_state, train_steps
+from app.views import phrase
 
 TEXTBOOK = np.array([[0.0, 3.0], [3.0, 0.0], [1.0, 2.0], [2.0, 1.0]])
 
@@ -69,7 +70,10 @@ def test_single_feature_panel_is_split_by_a_vertical_threshold():
     kinds = [layer["kind"] for layer in frame["layers"]]
     assert kinds == ["input", "features", "output"]
     features = frame["layers"][1]
-    assert features["units"] == 1 and features["axes"] == ["x1²+x2²", "x2"]
+    assert features["units"] == 1 and features["axes"] == [
+        phrase("axis.name", name="x1²+x2²"),
+        phrase("axis.name", name="x2"),
+    ]
     w, b = features["separator"]["w"], features["separator"]["b"]
     assert w[1] == 0  # a vertical line: only the feature matters
     x = np.array(features["points"]["x"])

@@ -8,7 +8,12 @@ import pytest
 from app.frames import build_frame
 from app.geometry import contour_segments, pca_basis
 from app.training import TrainingConfig, new_state, train_steps
-from app.views import GRID_LINES, Projection
+from app.views import GRID_LINES, Projection, phrase
+
+
+def neuron(n: int) -> dict:
+    """The axis title of hidden neuron n (counting from 1), as the server phrases it."""
+    return phrase("axis.neuron", n=n)
 
 
 def coords(xy):
@@ -126,7 +131,7 @@ def test_three_neurons_are_drawn_in_3d_with_the_separating_plane():
     frame, _ = build_frame(state, {})
     layer, output = frame["layers"][2], frame["layers"][-1]
     assert layer["view"] == "neurons" and layer["dims"] == 3
-    assert layer["axes"] == ["neuron 1", "neuron 2", "neuron 3"]
+    assert layer["axes"] == [neuron(1), neuron(2), neuron(3)]
     points = coords(layer["points"])
     assert points.shape == (200, 3)
     w, b = np.array(layer["separator"]["w"]), layer["separator"]["b"]
@@ -137,8 +142,8 @@ def test_three_neurons_are_drawn_in_3d_with_the_separating_plane():
 @pytest.mark.parametrize(
     "projection, view, axes",
     [
-        (Projection("neurons", 2, (0, 3)), "neurons", ["neuron 1", "neuron 4"]),
-        (Projection("neurons", 3, (5, 1, 2)), "neurons", ["neuron 6", "neuron 2", "neuron 3"]),
+        (Projection("neurons", 2, (0, 3)), "neurons", [neuron(1), neuron(4)]),
+        (Projection("neurons", 3, (5, 1, 2)), "neurons", [neuron(6), neuron(2), neuron(3)]),
         (Projection("pca", 3), "pca", None),
     ],
 )
@@ -153,8 +158,8 @@ def test_the_learner_picks_the_projection(projection, view, axes):
         a = np.tanh(state.x @ state.layers[0].w + state.layers[0].b)
         np.testing.assert_allclose(coords(layer["points"]), a[:, projection.neurons], atol=1e-4)
     else:
-        assert [t.split(" (")[0] for t in layer["axes"]] == [
-            f"principal component {i}" for i in (1, 2, 3)
+        assert [(a["key"], a["vars"]["i"]) for a in layer["axes"]] == [
+            ("axis.pc", i) for i in (1, 2, 3)
         ]
     assert layer["separator"] is None  # layer 1 is not the one the output reads
 

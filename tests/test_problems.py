@@ -263,7 +263,7 @@ def test_five_classes_in_two_dimensions_draw_no_tie_lines_and_say_why():
     state = trained("blobs", classes=5, hidden_layers=(8,))
     layer = build_frame(state, {})[0]["layers"][1]
     assert layer["view"] == "readout" and layer["scores"] is None
-    assert "not drawn" in layer["note"]
+    assert [p["key"] for p in layer["note"]] == ["view.readout.classes.partial"]
 
 
 def test_multiclass_output_panel_places_points_by_their_probabilities():
@@ -293,7 +293,7 @@ def test_regression_frame_shows_the_predicted_surface_and_a_fit_panel():
     assert value[40, 10] == pytest.approx(predicted, abs=1e-3)
     assert frame["layers"][0]["boundary"]["x"] == []  # a regression has no boundary
     fit = frame["layers"][-1]
-    assert fit["view"] == "fit" and fit["axes"][0] == "prediction"
+    assert fit["view"] == "fit" and fit["axes"][0]["key"] == "axis.prediction"
     np.testing.assert_allclose(fit["points"]["y"], state.y, atol=1e-4)
     # The last hidden layer (2 neurons): the prediction is a straight ramp w·u + b.
     last = frame["layers"][2]

@@ -20,6 +20,14 @@ export function t(key, vars = {}) {
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole));
 }
 
+// A phrase from the server ({key, vars}, see app/views.py) in the current language; a value
+// that is itself a phrase is put into words first. A list of phrases reads as sentences.
+export function phrase(p) {
+  if (Array.isArray(p)) return p.map(phrase).join(" ");
+  const vars = Object.fromEntries(Object.entries(p.vars || {}).map(([name, v]) => [name, v && v.key ? phrase(v) : v]));
+  return t(p.key, vars);
+}
+
 export function language() {
   return current;
 }

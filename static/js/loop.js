@@ -18,8 +18,8 @@ export function showLoop(frame, config) {
   const loop = frame.loop;
   const sizes = frame.network.sizes.join("-");
   const sample = loop.sample;
-  $("loop-batch").textContent = `${loop.batch_size} training points`;
-  $("loop-layers").textContent = `${sizes} network`;
+  $("loop-batch").textContent = t("loop.batch", { n: loop.batch_size });
+  $("loop-layers").textContent = t("loop.layers", { sizes });
   const batchLoss = loop.batch_loss ?? frame.metrics.train_loss;
   const at = sample && sample.x.map((v) => v.toFixed(2)).join(", ");
   if (sample && frame.problem === "multiclass") {
@@ -29,15 +29,15 @@ export function showLoop(frame, config) {
     $("loop-prediction").textContent = t("problems.loop.regression.prediction", { x: at, value: fixed(sample.prediction) });
     $("loop-loss").textContent = t("problems.loop.regression.loss", { target: fixed(sample.target), value: fixed(sample.prediction), loss: fixed(sample.loss), all: fixed(batchLoss) });
   } else if (sample) {
-    $("loop-prediction").textContent = `point (${sample.x.map((v) => v.toFixed(2)).join(", ")}):\nP(B) = ${fixed(sample.p)}`;
-    $("loop-loss").textContent = `target ${sample.target}: loss ${fixed(sample.loss)}\nall: ${fixed(batchLoss)}`;
+    $("loop-prediction").textContent = t("loop.prediction", { x: at, p: fixed(sample.p) });
+    $("loop-loss").textContent = t("loop.loss", { target: sample.target, loss: fixed(sample.loss), all: fixed(batchLoss) });
   } else {
-    $("loop-prediction").textContent = "no training points yet";
+    $("loop-prediction").textContent = t("loop.empty");
     $("loop-loss").textContent = "–";
   }
   const fresh = frame.phase === "backward";
-  $("loop-gradients").textContent = `${fresh ? "" : "last step "}‖gradient‖\n${perLayer(loop.grad_norms)}`;
-  $("loop-update").textContent = `rate ${loop.learning_rate} · ‖change‖\n${perLayer(loop.update_norms)}`;
+  $("loop-gradients").textContent = t(fresh ? "loop.gradients" : "loop.gradients.last", { values: perLayer(loop.grad_norms) });
+  $("loop-update").textContent = t("loop.update", { rate: loop.learning_rate, values: perLayer(loop.update_norms) });
   const phase = frame.phase ?? "";
   $("loop").dataset.phase = phase;
   $("layers").dataset.phase = phase;

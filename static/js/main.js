@@ -13,6 +13,9 @@ import { Settings } from "./settings.js";
 import { Timeline } from "./timeline.js";
 import { configToQuery, queryToConfig, remember } from "./url.js";
 import "./strings/problems.js";
+import "./strings/run.js";
+import "./strings/views.js";
+import "./language.js";  // last: translates the page once every string table is registered
 
 const $ = (id) => document.getElementById(id);
 
@@ -55,7 +58,7 @@ async function showFrame(frame) {
   $("train-loss").textContent = format(frame.metrics.train_loss);
   $("test-loss").textContent = format(frame.metrics.test_loss);
   showScores(frame);
-  if (frame.message) say(frame.message);
+  if (frame.stopped_reason) say(stoppedMessage(frame));
   if (frame.timeline_index === null) timeline.follow(frame);
   showLoop(frame, client.config);
   network.draw(frame.network);
@@ -78,16 +81,21 @@ function showScores(frame) {
   }
 }
 
+// Why the server stopped training by itself (it diverged, or nobody was watching).
+function stoppedMessage(frame) {
+  return t(`run.stopped.${frame.stopped_reason}`);
+}
+
 function showPlaying(playing) {
   const button = $("train-button");
-  button.textContent = playing ? "Pause" : "Train";
+  button.textContent = t(playing ? "run.pause" : "run.train");
   button.setAttribute("aria-pressed", String(playing));
 }
 
 function stopped(frame, error) {
   showPlaying(false);
   if (error) say(error.message);
-  else if (frame && frame.message) say(frame.message);
+  else if (frame && frame.stopped_reason) say(stoppedMessage(frame));
 }
 
 // Run an action with errors shown on the page rather than lost in the console.
@@ -160,7 +168,7 @@ async function importNetwork(input) {
   try {
     body = JSON.parse(file.text);
   } catch {
-    throw new ApiError("That file is not JSON: choose a file made by Export network.");
+    throw new ApiError(t("run.notJson"));
   }
   player.halt();
   showPlaying(false);
@@ -169,7 +177,7 @@ async function importNetwork(input) {
   settings.replace(client.config);
   remember(client.config);
   plots.clear();
-  say(`Network imported at step ${frame.step}.`);
+  say(t("run.imported", { step: frame.step }));
   await showFrame(frame);
 }
 
@@ -201,7 +209,7 @@ async function uploadCsv(input) {
   const file = await readChosenFile(input, MAX_CSV_BYTES);
   if (!file) return;
   const frame = await client.editPoints("PUT", "data.csv", file.text);
-  say(`Loaded ${frame.data.labels.length} points from ${file.name}.`);
+  say(t("run.loaded", { count: frame.data.labels.length, file: file.name }));
   await afterEdit(frame);
 }
 
@@ -244,7 +252,7 @@ async function start() {
   try {
     frame = await client.create(settings.config);
   } catch (error) {
-    say(`The link's settings were not accepted (${error.message}); starting from the defaults.`);
+    say(t("run.badLink", { reason: error.message }));
     settings.replace(options.defaults);
     frame = await client.create(settings.config);
   }
@@ -265,6 +273,7 @@ async function start() {
   $("reset-button").addEventListener("click", () => guarded(reset));
   new Guide((config) => guarded(() => runGuideStep(config)));
   $("show-test").addEventListener("change", () => plots.setDisplay({ showTest: $("show-test").checked }));
+  $("smooth").addEventListener("change", () => plots.setDisplay({ smooth: $("smooth").checked }));
   $("discretize").addEventListener("change", () => plots.setDisplay({ discretize: $("discretize").checked }));
   $("large-text").checked = localStorage.getItem("layerscope-large-text") === "1";
   document.body.classList.toggle("large-text", $("large-text").checked);
@@ -275,7 +284,12 @@ async function start() {
     plots.setDisplay({});
   });
   document.addEventListener("keydown", onKey);
-  onLanguageChange(() => { if (plots.frame) { showScores(plots.frame); showLoop(plots.frame, client.config); plots.setDisplay({}); } });
+  onLanguageChange(() => {
+    showPlaying(player.playing);
+    settings.translate();
+    const frame = plots.frame;
+    if (frame) { showScores(frame); showLoop(frame, client.config); timeline.translate(frame); network.draw(frame.network); plots.relabel(); }
+  });
   document.body.dataset.ready = "true";
 }
 

@@ -2,10 +2,13 @@
 // layer's weighted sums z = W·a + b (1: a straight map) to its activations (2: the bend), by
 // straight-line interpolation of every point, grid line and boundary coordinate.
 
+import { t as say } from "./i18n.js";
+
+// Each stop's words are "morph.<name>" (its button) and "morph.<name>.caption".
 const STOPS = [
-  { t: 0, label: "previous layer", caption: "The previous layer's picture, the starting point of this layer's two moves." },
-  { t: 1, label: "weighted sums", caption: "Move 1, the affine map z = W·a + b: it can only rotate, stretch, shear and shift, so straight grid lines stay straight." },
-  { t: 2, label: "activation", caption: "Move 2, the activation applied to every z: this is where the grid bends and folds." },
+  { t: 0, name: "previous" },
+  { t: 1, name: "sums" },
+  { t: 2, name: "activation" },
 ];
 export const OWN = 2;
 
@@ -36,7 +39,8 @@ export function morphed(layer, previous, t) {
 }
 
 export function caption(t) {
-  return STOPS.reduce((best, stop) => (Math.abs(stop.t - t) < Math.abs(best.t - t) ? stop : best)).caption;
+  const stop = STOPS.reduce((best, s) => (Math.abs(s.t - t) < Math.abs(best.t - t) ? s : best));
+  return say(`morph.${stop.name}.caption`);
 }
 
 // The slider and its three named stops, under a panel. onMove(t) is called as it moves.
@@ -49,7 +53,7 @@ export function morphControl(layerName, activation, onMove) {
   slider.max = String(OWN);
   slider.step = "0.02";
   slider.value = String(OWN);
-  slider.setAttribute("aria-label", `${layerName}: morph from the previous layer to this one`);
+  slider.setAttribute("aria-label", say("morph.slider", { layer: layerName }));
   const stops = document.createElement("div");
   stops.className = "morph-stops";
   const text = document.createElement("p");
@@ -58,8 +62,9 @@ export function morphControl(layerName, activation, onMove) {
   for (const stop of STOPS) {
     const button = document.createElement("button");
     button.type = "button";
-    button.textContent = stop.t === OWN && activation ? activation : stop.label;
-    button.setAttribute("aria-label", `${layerName}: show ${stop.label}`);
+    const label = say(`morph.${stop.name}`);
+    button.textContent = stop.t === OWN && activation ? activation : label;
+    button.setAttribute("aria-label", say("morph.show", { layer: layerName, stop: label }));
     button.addEventListener("click", () => move(stop.t));
     stops.append(button);
   }

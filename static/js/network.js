@@ -2,6 +2,8 @@
 // weight as a link whose colour gives its sign and whose width gives its size. Hover for
 // values; click a unit to enlarge its map.
 
+import { t } from "./i18n.js";
+
 const SVG = "http://www.w3.org/2000/svg";
 const BOX = 38;
 const GAP = 10;
@@ -31,7 +33,7 @@ function paint(canvas, map, side) {
 }
 
 function layerName(layer, last) {
-  return layer === 0 ? "Input" : layer === last ? "Output" : `Hidden layer ${layer}`;
+  return layer === 0 ? t("layer.input") : layer === last ? t("layer.output") : t("layer.hidden", { n: layer });
 }
 
 export class NetworkDiagram {
@@ -54,22 +56,25 @@ export class NetworkDiagram {
     network.maps.forEach((map, k) => {
       paint(this.canvases[k], map, network.side);
       const last = network.sizes.length - 1;
-      const bias = map.layer > 0 ? `, bias ${network.biases[map.layer - 1][map.unit]}` : "";
-      this.canvases[k].title = `${this.unitName(map, last)}: output from ${map.min} to ${map.max} over the plane${bias}. Click to enlarge.`;
+      const bias = map.layer > 0 ? t("network.bias", { value: network.biases[map.layer - 1][map.unit] }) : "";
+      this.canvases[k].title = t("network.unit", { unit: this.unitName(map, last), min: map.min, max: map.max, bias });
     });
     let k = 0;
     network.weights.forEach((matrix) => matrix.forEach((row) => row.forEach((w) => {
       const line = this.links[k++];
       line.setAttribute("stroke", w >= 0 ? POSITIVE : NEGATIVE);
       line.setAttribute("stroke-width", String(Math.min(0.4 + 2.2 * Math.abs(w), 7)));
-      line.firstChild.textContent = `weight ${w}`;
+      line.firstChild.textContent = t("network.weight", { w });
     })));
   }
 
   unitName(map, last) {
-    if (map.layer === 0) return `Input ${this.network.inputs[map.unit]}`;
-    if (map.layer === last && this.network.outputs) return `Output ${this.network.outputs[map.unit]}`;
-    return `${layerName(map.layer, last)}, neuron ${map.unit + 1}`;
+    if (map.layer === 0) return t("network.input", { name: this.network.inputs[map.unit] });
+    if (map.layer === last && this.network.outputs) {
+      const name = this.network.outputs[map.unit];
+      return t("network.output", { name: name === "prediction" ? t("network.prediction") : name });
+    }
+    return t("network.neuron", { layer: layerName(map.layer, last), n: map.unit + 1 });
   }
 
   position(layer, unit, sizes, width, height) {
@@ -124,8 +129,8 @@ export class NetworkDiagram {
     const canvas = this.dialog.querySelector("canvas");
     canvas.width = canvas.height = network.side;
     paint(canvas, map, network.side);
-    this.dialog.querySelector("p").textContent =
-      `${this.unitName(map, network.sizes.length - 1)}: its output at every spot of the input plane (x1 across, x2 up), from ${map.min} (blue) to ${map.max} (orange).`;
+    const name = this.unitName(map, network.sizes.length - 1);
+    this.dialog.querySelector("p").textContent = t("network.enlarged", { unit: name, min: map.min, max: map.max });
     this.dialog.showModal();
   }
 }

@@ -2,7 +2,7 @@
 // Every update goes through Plotly.react, which redraws only what changed.
 
 import { BOUNDARY_COLOR, CLASS_COLORS, CLASS_NAMES, GRID_COLORS, PROBABILITY_SCALE, VALUE_SCALE } from "./colors.js";
-import { t } from "./i18n.js";
+import { phrase, t } from "./i18n.js";
 import { OWN, canMorph, morphControl, morphed } from "./morph.js";
 import { projectionControl } from "./projection.js";
 import { StableRange } from "./ranges.js";
@@ -112,7 +112,7 @@ function separatorTrace(separator, xRange, yRange) {
   if (Math.abs(w2) > Math.abs(w1)) xy = { x: xRange, y: xRange.map((x) => -(w1 * x + b) / w2) };
   else if (w1 !== 0) xy = { x: yRange.map((y) => -(w2 * y + b) / w1), y: yRange };
   else return null;
-  return { ...lineTrace(xy, BOUNDARY_COLOR, 2.5, "solid"), name: "output unit's line" };
+  return { ...lineTrace(xy, BOUNDARY_COLOR, 2.5, "solid"), name: t("panel.separator") };
 }
 
 // A straight line w·u + b = 0 across the view as sampled points (for clipping piece by piece).
@@ -173,10 +173,11 @@ function cornerTraces(corners) {
 
 function panelTitle(layer) {
   if (layer.kind === "features") {
-    return `Features (hand-made) · ${layer.units === 1 ? layer.axes[0] : `${layer.units} inputs`}`;
+    const what = layer.units === 1 ? phrase(layer.axes[0]) : t("panel.inputs", { n: layer.units });
+    return t("panel.features", { what });
   }
-  const units = `${layer.units} neuron${layer.units === 1 ? "" : "s"}`;
-  return `${layer.name} · ${units} · ${layer.activation}`;
+  const units = layer.units === 1 ? t("panel.units.one") : t("panel.units", { n: layer.units });
+  return `${phrase(layer.name)} · ${units} · ${layer.activation}`;
 }
 
 // The output unit's separating plane w·u + b = 0 across a 3D view, as a flat translucent sheet.
@@ -198,22 +199,37 @@ function separatorPlane(separator, range) {
   };
 }
 
+const SMOOTH_MS = 80;
+
 export class Plots {
   // onProjection(body) is called when the learner changes how a wide layer is shown.
   // onPlaneClick(x1, x2, shift) is called when the learner clicks the input plane.
   constructor(onProjection, onPlaneClick) {
     this.onProjection = onProjection;
     this.onPlaneClick = onPlaneClick;
-    this.display = { showTest: true, discretize: false };
+    this.display = { showTest: true, discretize: false, smooth: false };
     this.layerRanges = [];
     this.loss = { step: [], train: [], test: [] };
     this.container = document.getElementById("layers");
+  }
+
+  // Smooth motion: Plotly glides points and lines to their new places over most of the time
+  // until the next frame. Off, a panel jumps straight there (and draws about twice as often).
+  transition() {
+    return this.display.smooth ? { duration: SMOOTH_MS, easing: "cubic-in-out" } : { duration: 0 };
   }
 
   // Display choices that need no server: redraw the last frame with them.
   setDisplay(changes) {
     Object.assign(this.display, changes);
     if (this.frame) this.draw(this.frame);
+  }
+
+  // After a change of language: panels rebuilt (their controls hold words), then redrawn.
+  relabel() {
+    this.container.dataset.signature = "";
+    this.setDisplay({});
+    this.drawLoss();
   }
 
   // Forget everything drawn from the previous run (new config or reset).
@@ -251,8 +267,9 @@ export class Plots {
       const bands = (v) => Math.min(zmin + (Math.floor((v - zmin) / band) + 0.5) * band, zmax);
       const z = hard ? frame.boundary.value.map((row) => row.map(bands)) : frame.boundary.value;
       return {
-        ...base, z, zmin, zmax, colorscale: VALUE_SCALE, showscale: true,
-        colorbar: { title: { text: t("problems.value"), side: "right" }, thickness: 10, len: 0.8, outlinewidth: 0 },
+        // The scale is drawn in the HTML legend: Plotly's colour bar needs an inline style
+        // attribute, which the page's Content-Security-Policy refuses.
+        ...base, z, zmin, zmax, colorscale: VALUE_SCALE, showscale: false,
         hovertemplate: t("problems.hover.regression"),
       };
     }
@@ -277,15 +294,15 @@ export class Plots {
 
   // The input plane's note and legend say what this problem's picture shows.
   showInputLegend(frame) {
-    const key = `${frame.problem}:${frame.data.class_names.length}:${document.documentElement.lang}`;
+    const key = `${frame.problem}:${frame.data.class_names.length}:${document.documentElement.lang}:${this.valueRange}`;
     if (this.legendKey === key) return;
     this.legendKey = key;
     document.getElementById("input-note").textContent = t(`problems.note.${frame.problem}`);
     adaptText("input-title", "problems.title", frame.problem);
     adaptText("layers-explain", "problems.explain", frame.problem);
-    const item = (marker, text) => {
+    const item = (...parts) => {
       const li = document.createElement("li");
-      li.append(marker, text);
+      li.append(...parts);
       return li;
     };
     const mark = (className, style = "") => {
@@ -298,7 +315,9 @@ export class Plots {
     if (frame.problem === "regression") {
       const gradient = `background: linear-gradient(to right, ${VALUE_SCALE.map(([, c]) => c).join(", ")})`;
       items.push(item(mark("dot", `${gradient}; border: 1px solid #333`), t("problems.value.points")));
-      items.push(item(mark("swatch", gradient), t("problems.value.surface")));
+      const [low, high] = this.valueRange.map((v) => v.toFixed(2));
+      const scale = item(document.createTextNode(`${low} `), mark("swatch wide", gradient), ` ${high} · ${t("problems.value.surface")}`);
+      items.push(scale);
     }
     items.push(item(mark("dot hollow"), t("problems.test")));
     if (frame.problem === "binary") {
@@ -316,7 +335,7 @@ export class Plots {
     this.showInputLegend(frame);
     const heatmap = this.inputMap(frame);
     const input = frame.layers[0];
-    const boundary = { ...lineTrace(input.boundary, BOUNDARY_COLOR, 2, "solid"), name: "boundary (P = 0.5)", showlegend: true };
+    const boundary = { ...lineTrace(input.boundary, BOUNDARY_COLOR, 2, "solid"), name: t("panel.boundary"), showlegend: true };
     const grid = [
       lineTrace(input.grid.vertical, GRID_COLORS.vertical, 0.6, "solid"),
       lineTrace(input.grid.horizontal, GRID_COLORS.horizontal, 0.6, "solid"),
@@ -357,14 +376,14 @@ export class Plots {
   drawLoss() {
     const { step, train, test } = this.loss;
     const traces = [
-      { type: "scatter", mode: "lines", name: "training loss", x: step, y: train, line: { color: "#333", width: 2 } },
-      { type: "scatter", mode: "lines", name: "test loss", x: step, y: test, line: { color: "#888", width: 2, dash: "dot" } },
+      { type: "scatter", mode: "lines", name: t("plot.trainLoss"), x: step, y: train, line: { color: "#333", width: 2 } },
+      { type: "scatter", mode: "lines", name: t("plot.testLoss"), x: step, y: test, line: { color: "#888", width: 2, dash: "dot" } },
     ];
     const layout = {
       margin: { l: 50, r: 10, t: 24, b: 36 }, font: font(12),
       datarevision: step.length,  // the arrays grow in place, so tell Plotly they changed
-      xaxis: { title: { text: "step" }, rangemode: "tozero", autorange: true },
-      yaxis: { title: { text: "loss" }, rangemode: "tozero", autorange: true },
+      xaxis: { title: { text: t("plot.step") }, rangemode: "tozero", autorange: true },
+      yaxis: { title: { text: t("plot.loss") }, rangemode: "tozero", autorange: true },
       legend: { orientation: "h", x: 1, xanchor: "right", y: 1, yanchor: "bottom" },
     };
     if (this.viewedStep !== null && this.viewedStep !== undefined) {
@@ -427,7 +446,7 @@ export class Plots {
       if (layer.units >= 3 && layer.view !== "curve" && layer.view !== "simplex") panel.append(projectionControl(layer, this.onProjection));
       panel.append(plot);
       if (canMorph(layer, all[i])) {
-        panel.append(morphControl(layer.name, layer.activation, (t) => { this.morphAt[i] = t; this.redrawPanel(i); }));
+        panel.append(morphControl(phrase(layer.name), layer.activation, (t) => { this.morphAt[i] = t; this.redrawPanel(i); }));
       }
       return panel;
     });
@@ -441,7 +460,7 @@ export class Plots {
     const panel = this.panels[i];
     (this.drawnOnce ??= new WeakSet()).add(panel);
     panel.querySelector("h3").textContent = panelTitle(layer);
-    panel.querySelector(".note").textContent = layer.note;
+    panel.querySelector(".note").textContent = phrase(layer.note);
     const ranges = this.layerRanges[i];
     if (layer.dims === 3) return this.drawLayer3d(panel, layer, ranges);
     const shown = morphed(layer, this.frame.layers[i], this.morphAt[i]);
@@ -451,9 +470,9 @@ export class Plots {
     // differ in spread by a factor of a hundred, and would then squash the picture flat.
     const equal = (layer.view === "plane" && layer.kind === "hidden") || layer.view === "simplex" || layer.view === "fit";
     const layout = {
-      margin: { l: 48, r: 8, t: 6, b: 42 }, font: font(11), showlegend: false,
-      xaxis: axis(layer.axes[0], ranges.x.range, equal ? { constrain: "domain" } : {}),
-      yaxis: axis(layer.axes[1], ranges.y.range, equal ? { scaleanchor: "x", constrain: "domain" } : {}),
+      margin: { l: 48, r: 8, t: 6, b: 42 }, font: font(11), showlegend: false, transition: this.transition(),
+      xaxis: axis(phrase(layer.axes[0]), ranges.x.range, equal ? { constrain: "domain" } : {}),
+      yaxis: axis(phrase(layer.axes[1]), ranges.y.range, equal ? { scaleanchor: "x", constrain: "domain" } : {}),
     };
     return Plotly.react(panel.querySelector(".layer-plot"), traces, layout, CONFIG);
   }
@@ -482,7 +501,7 @@ export class Plots {
     const layout = {
       margin: { l: 0, r: 0, t: 0, b: 0 }, font: font(10), showlegend: false, uirevision: `layer-${layer.index}`,
       scene: {
-        xaxis: axis3d(layer.axes[0], range.x), yaxis: axis3d(layer.axes[1], range.y), zaxis: axis3d(layer.axes[2], range.z),
+        xaxis: axis3d(phrase(layer.axes[0]), range.x), yaxis: axis3d(phrase(layer.axes[1]), range.y), zaxis: axis3d(phrase(layer.axes[2]), range.z),
         aspectmode: "cube",
       },
     };

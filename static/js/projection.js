@@ -1,11 +1,14 @@
 // For a panel of three or more units: how to show it (principal components in 2D or 3D, or
 // neurons picked by hand). Changes go to the server, which builds the views.
 
+import { phrase, t } from "./i18n.js";
+
+// Each choice's words are "projection.<value>".
 const CHOICES = [
-  { value: "pca2", label: "principal components, 2D", body: { projection: "pca", dims: 2 } },
-  { value: "pca3", label: "principal components, 3D", body: { projection: "pca", dims: 3 } },
-  { value: "n2", label: "two neurons of my choice", body: { projection: "neurons", dims: 2 } },
-  { value: "n3", label: "three neurons of my choice, 3D", body: { projection: "neurons", dims: 3 } },
+  { value: "pca2", body: { projection: "pca", dims: 2 } },
+  { value: "pca3", body: { projection: "pca", dims: 3 } },
+  { value: "n2", body: { projection: "neurons", dims: 2 } },
+  { value: "n3", body: { projection: "neurons", dims: 3 } },
 ];
 
 function currentChoice(layer) {
@@ -13,21 +16,22 @@ function currentChoice(layer) {
   return `${picked ? "n" : "pca"}${layer.dims}`;
 }
 
-// The neurons now shown, read back from the axis titles ("neuron 4" -> 3).
+// The neurons now shown, read back from the axis titles (neuron 4 -> 3).
 function currentNeurons(layer) {
   if (layer.view !== "neurons") return [0, 1, 2];
-  return layer.axes.map((title) => Number(title.replace(/\D+/g, "")) - 1);
+  return layer.axes.map((axis) => axis.vars.n - 1);
 }
 
 export function projectionControl(layer, onChange) {
   const box = document.createElement("div");
   box.className = "projection";
   const select = document.createElement("select");
-  select.setAttribute("aria-label", `${layer.name}: how to show it`);
+  const name = phrase(layer.name);
+  select.setAttribute("aria-label", t("projection.label", { layer: name }));
   for (const choice of CHOICES) {
     const option = document.createElement("option");
     option.value = choice.value;
-    option.textContent = choice.label;
+    option.textContent = t(`projection.${choice.value}`);
     select.append(option);
   }
   select.value = currentChoice(layer);
@@ -46,11 +50,11 @@ export function projectionControl(layer, onChange) {
     const count = choice.projection === "neurons" ? choice.dims : 0;
     pickers.replaceChildren(...Array.from({ length: count }, (_, k) => {
       const pick = document.createElement("select");
-      pick.setAttribute("aria-label", `${layer.name}: axis ${k + 1} neuron`);
+      pick.setAttribute("aria-label", t("projection.axis", { layer: name, k: k + 1 }));
       for (let n = 0; n < layer.units; n++) {
         const option = document.createElement("option");
         option.value = String(n);
-        option.textContent = `neuron ${n + 1}`;
+        option.textContent = t("axis.neuron", { n: n + 1 });
         pick.append(option);
       }
       pick.value = String(neurons[k] ?? k);

@@ -1,6 +1,8 @@
 // The settings form: fills the controls from the server's options and turns them into a
 // config. Changes are reported through one callback with the whole new config.
 
+import { t } from "./i18n.js";
+
 const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const BATCH_SIZES = [1, 5, 10, 20, 50, 100];
 const STEPS_PER_FRAME = [1, 2, 5, 10, 20, 50, 100, 200];
@@ -17,6 +19,15 @@ function fillSelect(select, choices) {
   }));
 }
 
+// The page's own name for a choice the server offers (its label is the fallback).
+function named(kind, choices) {
+  return choices.map(({ value, label }) => {
+    const key = `option.${kind}.${value}`;
+    const text = t(key);
+    return { value, label: text === key ? label : text };
+  });
+}
+
 function withValue(list, value) {
   // Keep a value the list lacks (e.g. typed into the API) selectable.
   return value === null || list.includes(value) ? list : [...list, value].sort((a, b) => a - b);
@@ -29,12 +40,10 @@ export class Settings {
     this.onChange = onChange;
     // binary, multiclass or regression, by dataset: the class count matters only for multiclass.
     this.problems = Object.fromEntries(options.choices.dataset.map((d) => [d.value, d.problem]));
-    fillSelect($("dataset"), options.choices.dataset);
+    this.choices = options.choices;
     const { min, max } = this.limits.classes;
     fillSelect($("classes"), Array.from({ length: max - min + 1 }, (_, k) => ({ value: min + k, label: String(min + k) })));
-    fillSelect($("activation"), options.choices.activation);
-    fillSelect($("optimizer"), options.choices.optimizer);
-    fillSelect($("regularization"), options.choices.regularization);
+    this.translate(false);
     for (const name of ["momentum", "beta1", "beta2"]) {
       $(name).min = this.limits[name].min;
       $(name).max = this.limits[name].max;
@@ -48,6 +57,14 @@ export class Settings {
     $("seed").max = this.limits.seed.max;
     this.bind();
     this.show();
+  }
+
+  // The named choices in the current language (and the form refilled, keeping its values).
+  translate(show = true) {
+    for (const kind of ["dataset", "activation", "optimizer", "regularization"]) {
+      fillSelect($(kind), named(kind, this.choices[kind]));
+    }
+    if (show) this.show();
   }
 
   bind() {
@@ -162,7 +179,7 @@ export class Settings {
     fillSelect($("learning_rate"), withValue(LEARNING_RATES, c.learning_rate).map((v) => ({ value: v, label: String(v) })));
     $("learning_rate").value = String(c.learning_rate);
     const batches = withValue(BATCH_SIZES, c.batch_size).map((v) => ({ value: v, label: String(v) }));
-    fillSelect($("batch_size"), [{ value: "full", label: "full batch" }, ...batches]);
+    fillSelect($("batch_size"), [{ value: "full", label: t("settings.fullBatch") }, ...batches]);
     $("batch_size").value = c.batch_size === null ? "full" : String(c.batch_size);
     fillSelect($("steps_per_frame"), withValue(STEPS_PER_FRAME, c.steps_per_frame).map((v) => ({ value: v, label: String(v) })));
     $("steps_per_frame").value = String(c.steps_per_frame);
@@ -177,17 +194,18 @@ export class Settings {
     $("layer-sizes").replaceChildren(...layers.map((units, index) => {
       const item = document.createElement("li");
       const label = document.createElement("span");
-      label.textContent = `Layer ${index + 1}: ${units} neuron${units === 1 ? "" : "s"}`;
+      const neurons = units === 1 ? t("panel.units.one") : t("panel.units", { n: units });
+      label.textContent = t("settings.layer", { n: index + 1, units: neurons });
       const less = document.createElement("button");
       less.type = "button";
       less.textContent = "−";
-      less.setAttribute("aria-label", `Fewer neurons in layer ${index + 1}`);
+      less.setAttribute("aria-label", t("settings.fewer", { n: index + 1 }));
       less.disabled = units <= this.limits.neurons.min;
       less.addEventListener("click", () => this.resizeLayer(index, -1));
       const more = document.createElement("button");
       more.type = "button";
       more.textContent = "+";
-      more.setAttribute("aria-label", `More neurons in layer ${index + 1}`);
+      more.setAttribute("aria-label", t("settings.more", { n: index + 1 }));
       more.disabled = units >= this.limits.neurons.max;
       more.addEventListener("click", () => this.resizeLayer(index, +1));
       item.append(label, less, more);

@@ -2,6 +2,8 @@
 // which steps through them in order. Looking back pauses training; Train resumes from the
 // latest state, not from the snapshot on screen.
 
+import { t } from "./i18n.js";
+
 export class Timeline {
   constructor(client, { beforeLookBack, showFrame }) {
     this.client = client;
@@ -27,7 +29,12 @@ export class Timeline {
     this.steps = frame.timeline;
     this.slider.max = String(this.steps.length);
     this.slider.value = String(this.steps.length);
-    this.label.textContent = `live · step ${frame.step}`;
+    this.label.textContent = t("timeline.live", { step: frame.step });
+  }
+
+  translate(frame) {
+    const key = frame.timeline_index === null ? "timeline.live" : "timeline.back";
+    this.label.textContent = t(key, { step: frame.step });
   }
 
   async lookAt(index) {
@@ -41,7 +48,7 @@ export class Timeline {
     const frame = await this.client.frameAt(index);
     if (generation !== this.generation) return;
     this.slider.value = String(index);
-    this.label.textContent = `looking back · step ${frame.step}`;
+    this.translate(frame);
     await this.showFrame(frame);
   }
 

@@ -102,7 +102,16 @@ def test_regression_run_trains_and_renders(page, server_url):
     )
     traces = input_traces(page)
     heatmap, points = traces[0], traces[-1]
-    assert heatmap["showscale"] is True  # the colour bar of predicted values
+    # The colour scale of predicted values, with its ends, in the legend beside the plane.
+    expect(page.locator("#input-legend .swatch.wide")).to_have_count(1)
+    low, high = (
+        float(v)
+        for v in page.locator("#input-legend li", has=page.locator(".wide"))
+        .text_content()
+        .split(" · ")[0]
+        .split()
+    )
+    assert low < -0.3 and high > 0.3
     values = [v for row in heatmap["z"] for v in row]
     assert min(values) < -0.3 and max(values) > 0.3  # the bumps, up and down
     # Points coloured by their value on the same scale as the surface.

@@ -1,0 +1,33 @@
+"""Smooth motion: with it on, layer panels glide between frames; off, they jump."""
+
+from playwright.sync_api import expect
+
+PANEL = "#layer-plot-1"
+
+
+def panel_state(page):
+    return page.eval_on_selector(
+        PANEL, "el => ({x: el.data.at(-1).x.slice(0, 3), transition: el.layout.transition})"
+    )
+
+
+def test_smooth_motion_glides_the_panels_and_training_goes_on(page):
+    page.locator(PANEL).scroll_into_view_if_needed()
+    assert panel_state(page)["transition"]["duration"] == 0  # off by default
+    page.check("#smooth")
+    page.wait_for_function(
+        f"() => document.querySelector('{PANEL}').layout.transition.duration > 0"
+    )
+    before = panel_state(page)
+    page.click("#train-button")
+    frames = page.evaluate("() => window.layerscope.renderStats.frames")
+    page.wait_for_function(f"() => window.layerscope.renderStats.frames >= {frames + 5}")
+    page.click("#train-button")
+    expect(page.locator("#train-button")).to_have_attribute("aria-pressed", "false")
+    after = panel_state(page)
+    assert after["transition"]["duration"] > 0
+    assert after["x"] != before["x"]  # the points moved to where the trained layer puts them
+    page.uncheck("#smooth")
+    page.wait_for_function(
+        f"() => document.querySelector('{PANEL}').layout.transition.duration === 0"
+    )

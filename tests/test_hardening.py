@@ -1,0 +1,181 @@
+"""Hardening: security headers, health, production mode, parallel calls on one session,
+bounded memory for many sessions, and a clean stop on SIGTERM."""
+
+from __future__ import annotations
+
+import gc
+import random
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import tracemalloc
+import urllib.request
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.main import create_app
+from app.security import CONTENT_SECURITY_POLICY
+from app.sessions import SessionStore
+from app.training import TrainingConfig
+
+
+@pytest.fixture
+def client():
+    # The trainer never ticks: every change to a session comes from a request.
+    with TestClient(create_app(store=SessionStore(), trainer_period=3600)) as client:
+        yield client
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/api/options", "/static/js/main.js", "/healthz", "/api/sessions/nope"]
+)
+def test_every_response_carries_the_security_headers(client, path):
+    headers = client.get(path).headers
+    assert headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    assert "script-src 'self'" in CONTENT_SECURITY_POLICY
+    assert "frame-ancestors 'none'" in CONTENT_SECURITY_POLICY
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "no-referrer"
+
+
+def test_the_page_has_no_inline_script(client):
+    html = client.get("/").text
+    assert re.findall(r"<script\b[^>]*>", html) == [
+        '<script src="/vendor/plotly.min.js">',
+        '<script type="module" src="/static/js/main.js">',
+    ]
+    assert re.search(r"\son[a-z]+\s*=", html) is None  # no onclick= and the like
+
+
+def test_healthz_counts_sessions(client):
+    assert client.get("/healthz").json() == {"status": "ok", "sessions": 0}
+    client.post("/api/sessions", json={})
+    assert client.get("/healthz").json() == {"status": "ok", "sessions": 1}
+
+
+def test_production_mode_has_no_docs_pages():
+    with TestClient(create_app(docs=False)) as client:
+        for path in ("/docs", "/redoc", "/openapi.json"):
+            assert client.get(path).status_code == 404
+        assert client.post("/api/sessions", json={}).status_code == 201
+    with TestClient(create_app()) as client:
+        assert client.get("/docs").status_code == 200
+
+
+def test_session_ids_are_long_and_random(client):
+    ids = {client.post("/api/sessions", json={}).json()["session_id"] for _ in range(20)}
+    assert len(ids) == 20
+    # token_urlsafe(n) gives about 1.3 characters per byte: 22 or more carry 128 bits.
+    assert min(len(i) for i in ids) >= 22
+
+
+def test_parallel_calls_on_one_session_are_serialised(client):
+    """Threads fire steps, resets, new seeds, train and pause at one session at once. Every
+    call must succeed, and the frames, put in the order the session applied them (their
+    revision), must be exactly what those calls would give one after another."""
+    sid = client.post("/api/sessions", json={"n_points": 40}).json()["session_id"]
+    url = f"/api/sessions/{sid}"
+    results, failures = [], []
+
+    def worker(seed: int) -> None:
+        rng = random.Random(seed)
+        for _ in range(15):
+            kind = rng.choice(["step", "step", "step", "reset", "config", "train", "pause"])
+            if kind == "step":
+                k = rng.randint(1, 3)
+                r = client.post(f"{url}/step", json={"steps": k})
+            elif kind == "reset":
+                k, r = 0, client.post(f"{url}/reset")
+            elif kind == "config":
+                k = rng.randint(1, 99)
+                r = client.put(f"{url}/config", json={"n_points": 40, "seed": k})
+            else:
+                k, r = 0, client.post(f"{url}/{kind}")
+            if r.status_code != 200:
+                failures.append((kind, r.status_code, r.text[:200]))
+            elif kind in ("step", "reset", "config"):
+                frame = r.json()["frame"] if kind == "config" else r.json()
+                results.append((frame["revision"], kind, k, frame["step"]))
+
+    threads = [threading.Thread(target=worker, args=(seed,)) for seed in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert failures == []
+    assert len(results) > 30
+    results.sort()
+    revisions = [r[0] for r in results]
+    assert len(set(revisions)) == len(revisions), "two changes saw the same revision"
+    step = None
+    for _, kind, k, seen in results:
+        if kind == "step":
+            # A step after an unknown start (the very first one) can only be checked from then on.
+            assert step is None or seen == step + k
+        else:
+            assert seen == 0
+        step = seen
+    final = client.get(f"{url}/frame").json()
+    assert final["step"] == step and final["revision"] >= revisions[-1]
+
+
+def test_many_sessions_stay_within_the_cap_and_a_memory_bound():
+    """Creating sessions in a loop: the store keeps at most its cap, so memory levels off.
+    (The default cap is 1000; the benchmark measures that case. Here: cap 20, 400 sessions.)"""
+    store = SessionStore(max_sessions=20)
+    config = TrainingConfig()
+    tracemalloc.start()
+    try:
+        for _ in range(20):
+            store.create(config).frame()
+        gc.collect()
+        full = tracemalloc.get_traced_memory()[0]
+        for _ in range(400):
+            store.create(config).frame()
+            assert len(store) <= 20
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - full
+    finally:
+        tracemalloc.stop()
+    # 400 new sessions replaced the 20 first ones: memory is where it was with 20.
+    assert grown < 0.1 * full, f"{grown} bytes more than with the first 20 ({full})"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_the_server_binds_localhost_and_stops_cleanly_on_sigterm():
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
+                    assert r.status == 200
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.2)
+        server.send_signal(signal.SIGTERM)
+        output, _ = server.communicate(timeout=15)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    # uvicorn finishes its shutdown, then ends by the signal it caught (as a shell expects).
+    assert server.returncode in (0, -signal.SIGTERM)
+    assert f"http://127.0.0.1:{port}" in output
+    assert "Application shutdown complete" in output

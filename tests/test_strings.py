@@ -1,0 +1,60 @@
+"""The page's words: every table has the same keys in English and Korean, and every phrase the
+server can send has words in both."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TABLES = sorted((ROOT / "static/js/strings").glob("*.js"))
+KEY = re.compile(r'^\s*"([\w.\-]+)":\s*"', re.MULTILINE)
+
+
+def keys_by_language(path: Path) -> dict[str, list[str]]:
+    """The keys of a table's ``en: {...}`` and ``ko: {...}`` parts, in order."""
+    text = path.read_text(encoding="utf-8")
+    en_at, ko_at = text.index("\n  en: {"), text.index("\n  ko: {")
+    return {"en": KEY.findall(text[en_at:ko_at]), "ko": KEY.findall(text[ko_at:])}
+
+
+def all_keys(language: str) -> set[str]:
+    return {key for path in TABLES for key in keys_by_language(path)[language]}
+
+
+def test_there_are_tables():
+    assert {p.name for p in TABLES} >= {"views.js", "run.js", "problems.js", "compare.js"}
+
+
+@pytest.mark.parametrize("path", TABLES, ids=lambda p: p.name)
+def test_english_and_korean_have_the_same_keys(path):
+    keys = keys_by_language(path)
+    assert keys["en"], "no English strings found"
+    assert len(keys["en"]) == len(set(keys["en"])), "a key appears twice"
+    assert set(keys["en"]) == set(keys["ko"])
+
+
+def test_every_phrase_the_server_sends_has_words_in_both_languages():
+    source = (ROOT / "app/views.py").read_text(encoding="utf-8")
+    literal = set(re.findall(r'phrase\(\s*"([\w.]+)"', source))
+    # Keys chosen before the call, and keys built with an f-string (with every value of it).
+    chosen = set(re.findall(r'key = "([\w.]+)"', source))
+    assert re.findall(r'phrase\(\s*f"([\w.{}]+)"', source) == [
+        "view.neurons.{every}",
+        "view.plane.reads.{problem}",
+    ]
+    built = {"view.neurons.all", "view.neurons.some"}
+    built |= {"view.plane.reads.multiclass", "view.plane.reads.regression"}
+    needed = literal | chosen | built
+    assert len(chosen) == 3 and len(needed) > 30
+    for language in ("en", "ko"):
+        assert needed - all_keys(language) == set(), language
+
+
+def test_every_stop_reason_has_a_message():
+    source = (ROOT / "app/sessions.py").read_text(encoding="utf-8")
+    reasons = set(re.findall(r'stopped_reason = "(\w+)"|reason="(\w+)"', source))
+    reasons = {r for pair in reasons for r in pair if r}
+    assert reasons == {"diverged", "idle"}
+    for language in ("en", "ko"):
+        assert {f"run.stopped.{r}" for r in reasons} <= all_keys(language)
