@@ -1,6 +1,8 @@
 // Talks to the server. One SessionClient per tab; it recreates its session (same settings)
 // if the server no longer knows it, e.g. after a restart or an idle expiry.
 
+import { t } from "./i18n.js";
+
 // A refusal with a reason to show the learner (a 4xx answer, or a file the page cannot use),
 // as opposed to a bug.
 export class ApiError extends Error {}
@@ -15,7 +17,12 @@ async function request(method, url, body) {
     options.headers["Content-Type"] = "application/json";
     options.body = JSON.stringify(body);
   }
-  const response = await fetch(url, options);
+  let response;
+  try {
+    response = await fetch(url, options);
+  } catch {
+    throw new ApiError(t("run.offline"));  // no answer at all: the server is down or restarting
+  }
   if (response.status === 204) return { status: 204, body: null };
   if ((response.headers.get("Content-Type") || "").startsWith("text/csv")) {
     return { status: response.status, body: await response.text() };
@@ -41,6 +48,7 @@ export class SessionClient {
     this.id = null;
     this.config = null;
     this.tail = Promise.resolve();
+    this.onRestart = () => {};  // called when the server had forgotten the session
   }
 
   async create(config) {
@@ -107,6 +115,7 @@ export class SessionClient {
     } catch (error) {
       if (error.status !== 404) throw error;
       await this.create(this.config);  // the server forgot us: start over, same settings
+      this.onRestart();
       return await request(method, url(), body);
     }
   }

@@ -1,6 +1,7 @@
 // Files in and out of the page: saving text as a download, reading a chosen file.
 
 import { ApiError } from "./api.js";
+import { t } from "./i18n.js";
 
 export function saveFile(name, text, type) {
   const link = document.createElement("a");
@@ -16,6 +17,6 @@ export async function readChosenFile(input, maxBytes) {
   const file = input.files[0];
   input.value = "";
   if (!file) return null;
-  if (file.size > maxBytes) throw new ApiError(`file too large: at most ${Math.round(maxBytes / 1024)} KB`);
+  if (file.size > maxBytes) throw new ApiError(t("run.tooLarge", { kb: Math.round(maxBytes / 1024) }));
   return { name: file.name, text: await file.text() };
 }

@@ -20,6 +20,7 @@ import "./language.js";  // last: translates the page once every string table is
 const $ = (id) => document.getElementById(id);
 
 const client = new SessionClient();
+client.onRestart = () => say(t("run.restarted"));
 const plots = new Plots(
   (body) => guarded(() => changeView(body)),
   (x1, x2, shift) => guarded(() => editPoint(x1, x2, shift)),

@@ -86,7 +86,8 @@ def page(browser, server_url, request):
     def on_console(message):
         if message.type != "error":
             return
-        if expected_4xx and "the server responded with a status of 4" in message.text:
+        refused = "the server responded with a status of 4" in message.text
+        if expected_4xx and (refused or "net::ERR_FAILED" in message.text):
             return
         problems.append(f"console: {message.text}")
 
