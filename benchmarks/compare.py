@@ -68,8 +68,12 @@ def main() -> int:
             if label == "default":
                 worst_default = max(worst_default, median)
     slowest = worst_default * 1000
-    print(f"default settings, slowest case: {slowest:.0f} ms (limit {LIMIT_SECONDS} s)")
-    return 0 if worst_default < LIMIT_SECONDS else 1
+    verdict = "within" if worst_default < LIMIT_SECONDS else "OVER"
+    print(
+        f"default settings, slowest case: {slowest:.0f} ms ({verdict} the {LIMIT_SECONDS} s target)"
+    )
+    # --quick (CI) checks that the benchmark runs, not how fast: machines there are noisy.
+    return 0 if args.quick or worst_default < LIMIT_SECONDS else 1
 
 
 if __name__ == "__main__":
