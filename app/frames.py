@@ -128,16 +128,19 @@ def _class_boundaries(state: TrainingState, scores: Array, axis: Array) -> Array
     between c and c' is found from both sides; only the copy from the lower class is kept
     (the runner-up at each segment's middle tells which class is across).
     """
-    kept = []
+    found = []  # (class, its segments)
     for c in range(scores.shape[2]):
         others = np.delete(scores, c, axis=2).max(axis=2)
         segments = contour_segments(scores[:, :, c] - others, axis, axis, 0.0)
-        if len(segments) == 0:
-            continue
-        middle = _forward(state, segments.mean(axis=1)).zs[-1]
-        middle[:, c] = -np.inf
-        kept.append(segments[middle.argmax(axis=1) > c])
-    return np.concatenate(kept).reshape(-1, 2) if kept else np.zeros((0, 2))
+        found.append((c, segments))
+    segments = np.concatenate([s for _, s in found]).reshape(-1, 2, 2)
+    if len(segments) == 0:
+        return np.zeros((0, 2))
+    owner = np.concatenate([np.full(len(s), c) for c, s in found])
+    # One forward pass for every segment's middle, whichever class found it.
+    middle = _forward(state, segments.mean(axis=1)).zs[-1]
+    middle[np.arange(len(owner)), owner] = -np.inf
+    return segments[middle.argmax(axis=1) > owner].reshape(-1, 2)
 
 
 def _forward(state: TrainingState, x: Array) -> ForwardPass:

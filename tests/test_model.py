@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from gradcheck import numerical_gradients
 
 from app.model import (
     ACTIVATIONS,
@@ -13,30 +14,6 @@ from app.model import (
     sgd_update,
     sigmoid,
 )
-
-
-def mean_loss(layers, x, y, activation):
-    return bce_loss(forward(layers, x, activation).logit, y)
-
-
-def numerical_gradients(layers, x, y, activation, h=1e-6):
-    """Central differences of the loss, one parameter at a time, in float64."""
-    grads = []
-    for layer in layers:
-        pair = []
-        for param in (layer.w, layer.b):
-            g = np.zeros_like(param)
-            for i in np.ndindex(param.shape):
-                old = param[i]
-                param[i] = old + h
-                up = mean_loss(layers, x, y, activation)
-                param[i] = old - h
-                down = mean_loss(layers, x, y, activation)
-                param[i] = old
-                g[i] = (up - down) / (2 * h)
-            pair.append(g)
-        grads.append(Layer(*pair))
-    return grads
 
 
 @pytest.mark.parametrize("activation", sorted(ACTIVATIONS))

@@ -4,6 +4,7 @@ frames, layer views and the API's new setting."""
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
+from gradcheck import numerical_gradients
 
 from app.datasets import BUMPS, DATASETS, PLANE_SLOPE, bump_sum, make_dataset
 from app.frames import build_frame
@@ -11,11 +12,9 @@ from app.main import create_app
 from app.model import (
     ACTIVATIONS,
     PROBLEMS,
-    Layer,
     backward,
     forward,
     init_layers,
-    loss,
     mse_loss,
     r_squared,
     softmax,
@@ -29,30 +28,6 @@ REGRESSION = [name for name, d in DATASETS.items() if d.problem == "regression"]
 
 
 # --- The maths -------------------------------------------------------------------------------
-
-
-def numerical_gradients(layers, x, y, activation, problem, h=1e-6):
-    """Central differences of the problem's loss, one parameter at a time, in float64."""
-
-    def value():
-        return loss(problem, forward(layers, x, activation, problem), y)
-
-    grads = []
-    for layer in layers:
-        pair = []
-        for param in (layer.w, layer.b):
-            g = np.zeros_like(param)
-            for i in np.ndindex(param.shape):
-                old = param[i]
-                param[i] = old + h
-                up = value()
-                param[i] = old - h
-                down = value()
-                param[i] = old
-                g[i] = (up - down) / (2 * h)
-            pair.append(g)
-        grads.append(Layer(*pair))
-    return grads
 
 
 def random_problem(problem, activation, hidden, seed=7):

@@ -43,7 +43,7 @@ export class Settings {
     this.choices = options.choices;
     const { min, max } = this.limits.classes;
     fillSelect($("classes"), Array.from({ length: max - min + 1 }, (_, k) => ({ value: min + k, label: String(min + k) })));
-    this.translate(false);
+    this.fillChoices();
     for (const name of ["momentum", "beta1", "beta2"]) {
       $(name).min = this.limits[name].min;
       $(name).max = this.limits[name].max;
@@ -59,12 +59,17 @@ export class Settings {
     this.show();
   }
 
-  // The named choices in the current language (and the form refilled, keeping its values).
-  translate(show = true) {
+  // The named choices, in the current language.
+  fillChoices() {
     for (const kind of ["dataset", "activation", "optimizer", "regularization"]) {
       fillSelect($(kind), named(kind, this.choices[kind]));
     }
-    if (show) this.show();
+  }
+
+  // After a change of language: the choices renamed, the form shown again with its values.
+  translate() {
+    this.fillChoices();
+    this.show();
   }
 
   bind() {
