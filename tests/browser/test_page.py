@@ -305,6 +305,9 @@ def test_settings_live_in_the_url(page):
     page.select_option("#dataset", "xor")
     expect(page.locator("#step-count")).to_have_text("0")
     page.select_option("#learning_rate", "0.3")
+    # Each answered change is one history entry; a change made before the previous one is
+    # answered replaces it. Wait, so Back below has this step to return to.
+    page.wait_for_function("() => location.search.includes('learning_rate=0.3')")
     page.get_by_role("button", name="Add a hidden layer").click()
     page.wait_for_function("() => location.search.includes('hidden_layers=8%2C8%2C8')")
     link = page.url
