@@ -36,9 +36,10 @@ const timeline = new Timeline(client, {
   showFrame,
 });
 
-// Read by the browser tests and the benchmark: how many frames were drawn, and how long
-// drawing them took.
-const renderStats = { frames: 0, totalMs: 0, lastMs: 0 };
+// Read by the browser tests and the benchmark: how many frames were drawn, how long drawing
+// them took, and the last few hundred times one by one (for a median).
+const RECENT_RENDERS = 500;
+const renderStats = { frames: 0, totalMs: 0, lastMs: 0, recentMs: [] };
 window.layerscope = { renderStats, sessionId: () => client.id };
 
 function format(value) {
@@ -55,6 +56,7 @@ function say(text) {
 }
 
 async function showFrame(frame) {
+  const started = performance.now();
   $("step-count").textContent = String(frame.step);
   $("train-loss").textContent = format(frame.metrics.train_loss);
   $("test-loss").textContent = format(frame.metrics.test_loss);
@@ -64,11 +66,12 @@ async function showFrame(frame) {
   showLoop(frame, client.config);
   network.draw(frame.network);
   compare.showFrame(frame);  // does nothing unless the Compare view is open
-  const started = performance.now();
   await plots.draw(frame);
   renderStats.lastMs = performance.now() - started;
   renderStats.totalMs += renderStats.lastMs;
   renderStats.frames += 1;
+  renderStats.recentMs.push(renderStats.lastMs);
+  if (renderStats.recentMs.length > RECENT_RENDERS) renderStats.recentMs.shift();
 }
 
 // Classes are scored by accuracy, a regression by R² (what share of the values' spread it explains).

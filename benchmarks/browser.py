@@ -1,0 +1,212 @@
+"""How fast the page draws while training the default network (2-8-8-1 tanh, default data), in
+headless Chromium, with every panel on screen: frames drawn per second and the time per render
+(median and 90th percentile), as the page itself measures them (window.layerscope.renderStats).
+
+    python benchmarks/browser.py            # 20 s of measurement per server
+    python benchmarks/browser.py --quick    # 5 s, stock server only (for CI: prints, never fails)
+
+The stock server makes a new frame every 50 ms (its trainer's period), so 20 frames a second is
+also the most the page can be given. A second run serves frames every 20 ms to show how many the
+page itself could draw. The full run exits with status 1 when the page draws fewer than 20
+frames a second from the fast server, or leaves any frame of the stock server's undrawn.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.table import print_table  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1440, "height": 1900}  # tall enough for every panel and the diagram
+TARGET_FPS = 20.0
+STOCK_PERIOD = 0.05  # the trainer's period in app.main.create_app
+FAST_PERIOD = 0.02
+# The app under uvicorn with a chosen trainer period (the `layerscope` command uses the stock one).
+SERVE = (
+    "import sys, uvicorn\n"
+    "from app.main import create_app\n"
+    "uvicorn.run(create_app(trainer_period=float(sys.argv[2])), host='127.0.0.1',"
+    " port=int(sys.argv[1]), log_level='warning')\n"
+)
+# Everything the page must have on screen while it is measured.
+PANELS = "#plot-input, #plot-loss, .layer-plot, #network canvas"
+ON_SCREEN = f"""() => [...document.querySelectorAll('{PANELS}')].map((el) => {{
+  const r = el.getBoundingClientRect();
+  const inside = r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth;
+  return r.width > 0 && inside;
+}})"""
+SNAPSHOT = """() => ({
+  now: performance.now(),
+  frames: layerscope.renderStats.frames,
+  recent: [...layerscope.renderStats.recentMs],
+  step: Number(document.getElementById('step-count').textContent),
+})"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(period: float) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-c", SERVE, str(port), str(period)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/api/options", timeout=1)
+            return process, url
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError("uvicorn did not start") from None
+            time.sleep(0.1)
+
+
+class InFlight:
+    """Frame requests under way at once, from the browser's own request events."""
+
+    def __init__(self) -> None:
+        self.now = 0
+        self.most = 0
+
+    def watch(self, page) -> None:
+        frame = lambda request: "/frame" in request.url  # noqa: E731
+        page.on("request", lambda r: frame(r) and self.started())
+        page.on("requestfinished", lambda r: frame(r) and self.ended())
+        page.on("requestfailed", lambda r: frame(r) and self.ended())
+
+    def started(self) -> None:
+        self.now += 1
+        self.most = max(self.most, self.now)
+
+    def ended(self) -> None:
+        self.now -= 1
+
+
+def measure(browser, url: str, seconds: float, warmup: float) -> dict:
+    """Train on a fresh page and count what it draws over `seconds`, after `warmup`."""
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        in_flight = InFlight()
+        in_flight.watch(page)
+        page.goto(url)
+        page.wait_for_selector("body[data-ready='true']", timeout=15_000)
+        page.click("#train-button")
+        page.wait_for_timeout(warmup * 1000)
+        on_screen = page.evaluate(ON_SCREEN)
+        before = page.evaluate(SNAPSHOT)
+        page.wait_for_timeout(seconds * 1000)
+        after = page.evaluate(SNAPSHOT)
+        page.click("#train-button")
+        steps_per_frame = page.evaluate(
+            "async () => (await (await fetch(`/api/sessions/${layerscope.sessionId()}`)).json())"
+            ".config.steps_per_frame"
+        )
+    finally:
+        context.close()
+    frames = after["frames"] - before["frames"]
+    elapsed = (after["now"] - before["now"]) / 1000
+    times = after["recent"][-frames:] if frames else [0.0]
+    made = (after["step"] - before["step"]) / steps_per_frame
+    return {
+        "fps": frames / elapsed,
+        "median": statistics.median(times),
+        "p90": statistics.quantiles(times, n=10)[-1] if len(times) > 1 else times[0],
+        "made": made / elapsed,
+        "drawn": frames / made if made else 0.0,
+        "in_flight": in_flight.most,
+        "panels": f"{sum(on_screen)}/{len(on_screen)}",
+    }
+
+
+def main(quick: bool) -> int:
+    seconds, warmup = (5.0, 2.0) if quick else (20.0, 3.0)
+    periods = [STOCK_PERIOD] if quick else [STOCK_PERIOD, FAST_PERIOD]
+    results = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for period in periods:
+                process, url = start_server(period)
+                try:
+                    results[period] = measure(browser, url, seconds, warmup)
+                finally:
+                    process.terminate()
+                    process.wait(timeout=10)
+        finally:
+            browser.close()
+    rows = [
+        [
+            f"new frame every {period * 1000:.0f} ms",
+            r["made"],
+            r["fps"],
+            f"{r['drawn']:.0%}",
+            r["median"],
+            r["p90"],
+            r["in_flight"],
+            r["panels"],
+        ]
+        for period, r in results.items()
+    ]
+    header = [
+        "server",
+        "frames made/s",
+        "drawn/s",
+        "share drawn",
+        "ms/render median",
+        "p90",
+        "most requests at once",
+        "panels on screen",
+    ]
+    size = f"{VIEWPORT['width']}x{VIEWPORT['height']}"
+    print_table(f"Browser: default network training, {seconds:.0f} s, {size}", header, rows)
+    if quick:
+        return 0  # CI checks that it runs, not how fast: machines there are noisy
+    stock, fast = results[STOCK_PERIOD], results[FAST_PERIOD]
+    met = fast["fps"] >= TARGET_FPS and stock["drawn"] >= 0.97
+    every_panel = all(len(set(r["panels"].split("/"))) == 1 for r in results.values())
+    one_request = all(r["in_flight"] <= 1 for r in results.values())
+    print(
+        f"target >= {TARGET_FPS:.0f} frames/s with every panel visible: "
+        f"{'met' if met and every_panel and one_request else 'NOT met'} "
+        f"(page draws {fast['fps']:.1f}/s when offered more; "
+        f"{stock['drawn']:.0%} of the stock server's {stock['made']:.1f}/s)"
+    )
+    return 0 if met and every_panel and one_request else 1
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="5 s against the stock server")
+    sys.exit(main(parser.parse_args().quick))
