@@ -214,9 +214,10 @@ export class Plots {
   }
 
   // Smooth motion: Plotly glides points and lines to their new places over most of the time
-  // until the next frame. Off, a panel jumps straight there (and draws about twice as often).
+  // until the next frame. Off, a panel jumps straight there, and its layout has no transition
+  // at all: Plotly takes its slower animation path for any transition, even one of 0 ms.
   transition() {
-    return this.display.smooth ? { duration: SMOOTH_MS, easing: "cubic-in-out" } : { duration: 0 };
+    return this.display.smooth ? { transition: { duration: SMOOTH_MS, easing: "cubic-in-out" } } : {};
   }
 
   // Display choices that need no server: redraw the last frame with them.
@@ -470,7 +471,7 @@ export class Plots {
     // differ in spread by a factor of a hundred, and would then squash the picture flat.
     const equal = (layer.view === "plane" && layer.kind === "hidden") || layer.view === "simplex" || layer.view === "fit";
     const layout = {
-      margin: { l: 48, r: 8, t: 6, b: 42 }, font: font(11), showlegend: false, transition: this.transition(),
+      margin: { l: 48, r: 8, t: 6, b: 42 }, font: font(11), showlegend: false, ...this.transition(),
       xaxis: axis(phrase(layer.axes[0]), ranges.x.range, equal ? { constrain: "domain" } : {}),
       yaxis: axis(phrase(layer.axes[1]), ranges.y.range, equal ? { scaleanchor: "x", constrain: "domain" } : {}),
     };
