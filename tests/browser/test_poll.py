@@ -1,0 +1,43 @@
+"""The Train loop: never two frame requests in flight, and every frame received is drawn."""
+
+from playwright.sync_api import expect
+
+FRAMES = "() => window.layerscope.renderStats.frames"
+
+
+class FrameRequests:
+    """Frame requests as the browser sees them: how many at once, and how many answered."""
+
+    def __init__(self, page):
+        self.now = 0
+        self.most = 0
+        self.answered = 0  # 200s: a frame to draw (204 means nothing new)
+        is_frame = lambda request: "/frame" in request.url  # noqa: E731
+        page.on("request", lambda r: is_frame(r) and self.start())
+        page.on("requestfinished", lambda r: is_frame(r) and self.finish())
+        page.on("requestfailed", lambda r: is_frame(r) and self.finish())
+        page.on("response", lambda r: is_frame(r.request) and r.status == 200 and self.answer())
+
+    def start(self):
+        self.now += 1
+        self.most = max(self.most, self.now)
+
+    def finish(self):
+        self.now -= 1
+
+    def answer(self):
+        self.answered += 1
+
+
+def test_training_keeps_one_request_in_flight_and_draws_every_frame(page):
+    requests = FrameRequests(page)
+    page.click("#train-button")
+    page.wait_for_function(f"() => ({FRAMES})() >= 3")  # the loop is running
+    answered, drawn = requests.answered, page.evaluate(FRAMES)
+    page.wait_for_function(f"() => ({FRAMES})() >= {drawn + 20}", timeout=30_000)
+    answered, drawn = requests.answered - answered, page.evaluate(FRAMES) - drawn
+    page.click("#train-button")
+    expect(page.locator("#train-button")).to_have_attribute("aria-pressed", "false")
+    assert requests.most == 1  # the next request waits for the previous answer
+    # Each answered frame is drawn; at most one is still on its way when we count.
+    assert drawn >= 20 and answered - 1 <= drawn <= answered + 1
