@@ -64,7 +64,7 @@ async function showFrame(frame) {
   if (frame.stopped_reason) say(stoppedMessage(frame));
   if (frame.timeline_index === null) timeline.follow(frame);
   showLoop(frame, client.config);
-  network.draw(frame.network);
+  network.draw(frame.network, frame.training);
   compare.showFrame(frame);  // does nothing unless the Compare view is open
   await plots.draw(frame);
   renderStats.lastMs = performance.now() - started;

@@ -9,6 +9,9 @@ const BOX = 38;
 const GAP = 10;
 const POSITIVE = "#1b7837";  // green: a positive weight
 const NEGATIVE = "#762a83";  // purple: a negative weight
+// While training, the maps change a little per frame: redrawn a few times a second is enough,
+// and leaves the time for the layer panels. Any other frame is drawn at once.
+const LIVE_REDRAW_MS = 200;
 // The input plane's colours: low output blue, middle white, high orange.
 const STOPS = [[166, 206, 227], [255, 255, 255], [253, 184, 99]];
 
@@ -47,9 +50,16 @@ export class NetworkDiagram {
     this.dialog.querySelector("button").addEventListener("click", () => this.dialog.close());
   }
 
-  draw(network) {
+  draw(network, live = false) {
     this.pending = network;
     if (!this.visible) return;
+    clearTimeout(this.later);
+    const wait = live ? (this.drawnAt ?? -Infinity) + LIVE_REDRAW_MS - performance.now() : 0;
+    if (wait > 0) {
+      this.later = setTimeout(() => this.draw(this.pending), wait);  // the latest, a little later
+      return;
+    }
+    this.drawnAt = performance.now();
     const signature = `${network.sizes.join("-")}:${network.inputs.join(",")}`;
     if (signature !== this.signature) this.build(network, signature);
     this.network = network;
