@@ -14,6 +14,7 @@ frames a second from the fast server, or leaves any frame of the stock server's 
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import statistics
 import subprocess
@@ -190,7 +191,9 @@ def main(quick: bool) -> int:
         "panels on screen",
     ]
     size = f"{VIEWPORT['width']}x{VIEWPORT['height']}"
-    print_table(f"Browser: default network training, {seconds:.0f} s, {size}", header, rows)
+    load = os.getloadavg()[0]  # other work on the machine slows the page: say how much there was
+    title = f"Browser: default network training, {seconds:.0f} s, {size}, load average {load:.1f}"
+    print_table(title, header, rows)
     if quick:
         return 0  # CI checks that it runs, not how fast: machines there are noisy
     stock, fast = results[STOCK_PERIOD], results[FAST_PERIOD]
