@@ -7,10 +7,10 @@ from typing import Annotated
 import numpy as np
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
 
 from app import points
 from app.datasets import extent
+from app.encoding import PACKED_MEDIA_TYPE, pack, to_json
 from app.history import MAX_SNAPSHOTS
 from app.model import Layer
 from app.schemas import (
@@ -52,10 +52,13 @@ def get_session(
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def frame_response(frame: dict, status_code: int = 200) -> Response:
-    """A frame (or a body holding one) as the bytes sent to the browser: the one place that
-    decides how frames travel."""
-    return JSONResponse(frame, status_code=status_code)
+def frame_response(request: Request, content: dict, status_code: int = 200) -> Response:
+    """A frame (or a body holding one) as the bytes sent: packed if the client asks for it in
+    its Accept header (the page does), JSON otherwise. The one place that decides how frames
+    travel (app/encoding.py)."""
+    if PACKED_MEDIA_TYPE in request.headers.get("accept", ""):
+        return Response(pack(content), status_code, media_type=PACKED_MEDIA_TYPE)
+    return Response(to_json(content), status_code, media_type="application/json")
 
 
 @router.get("/options")
@@ -65,7 +68,7 @@ def read_options() -> dict:
 
 
 @router.post("/sessions", status_code=201, response_model=SessionCreated)
-def create_session(store: StoreDep, body: ConfigBody | None = None) -> JSONResponse:
+def create_session(request: Request, store: StoreDep, body: ConfigBody | None = None) -> Response:
     """Start a session from a config (defaults for anything left out)."""
     session = store.create((body or ConfigBody()).to_config())
     content = {
@@ -73,7 +76,7 @@ def create_session(store: StoreDep, body: ConfigBody | None = None) -> JSONRespo
         "config": session.config.to_dict(),
         "frame": session.frame(),
     }
-    return frame_response(content, status_code=201)
+    return frame_response(request, content, status_code=201)
 
 
 @router.get("/sessions/{session_id}", response_model=SessionSummary, responses=NOT_FOUND)
@@ -90,30 +93,30 @@ def delete_session(store: StoreDep, session: SessionDep) -> Response:
 
 
 @router.put("/sessions/{session_id}/config", response_model=ConfigChanged, responses=NOT_FOUND)
-def change_config(session: SessionDep, body: ConfigBody) -> JSONResponse:
+def change_config(request: Request, session: SessionDep, body: ConfigBody) -> Response:
     """New settings: new data and weights, back to step 0, paused."""
     frame = session.configure(body.to_config())
-    return frame_response({"config": session.config.to_dict(), "frame": frame})
+    return frame_response(request, {"config": session.config.to_dict(), "frame": frame})
 
 
 @router.post("/sessions/{session_id}/step", responses=NOT_FOUND)
-def step(session: SessionDep, body: StepBody | None = None) -> JSONResponse:
+def step(request: Request, session: SessionDep, body: StepBody | None = None) -> Response:
     """Pause, take some training steps (1 by default) and return the new frame."""
-    return frame_response(session.step((body or StepBody()).steps))
+    return frame_response(request, session.step((body or StepBody()).steps))
 
 
 @router.post("/sessions/{session_id}/phase", responses=NOT_FOUND)
-def phase(session: SessionDep) -> JSONResponse:
+def phase(request: Request, session: SessionDep) -> Response:
     """Pause and do only the next phase of a training step (forward, loss, backward, update)."""
-    return frame_response(session.phase_step())
+    return frame_response(request, session.phase_step())
 
 
 @router.put("/sessions/{session_id}/view", responses=NOT_FOUND)
-def change_view(session: SessionDep, body: ViewBody) -> JSONResponse:
+def change_view(request: Request, session: SessionDep, body: ViewBody) -> Response:
     """Show a layer of three or more units through PCA (2D or 3D) or chosen neurons."""
     projection = Projection(body.projection, body.dims, tuple(body.neurons))
     try:
-        return frame_response(session.set_projection(body.layer, projection))
+        return frame_response(request, session.set_projection(body.layer, projection))
     except ValueError as error:
         field, message = error.args
         raise HTTPException(422, [{"field": field, "message": message}]) from None
@@ -126,7 +129,7 @@ def export_network(session: SessionDep) -> dict:
 
 
 @router.post("/sessions/{session_id}/import", responses=NOT_FOUND)
-def import_network(session: SessionDep, body: NetworkFile) -> JSONResponse:
+def import_network(request: Request, session: SessionDep, body: NetworkFile) -> Response:
     """Restore an exported network and carry on training from it."""
     layers = [Layer(np.array(la.w, dtype=float), np.array(la.b, dtype=float)) for la in body.layers]
     try:
@@ -134,12 +137,12 @@ def import_network(session: SessionDep, body: NetworkFile) -> JSONResponse:
     except ValueError as error:
         raise HTTPException(422, [{"field": "layers", "message": str(error)}]) from None
     frame = session.restore(state)
-    return frame_response({"config": session.config.to_dict(), "frame": frame})
+    return frame_response(request, {"config": session.config.to_dict(), "frame": frame})
 
 
-def _edit(session: Session, edit) -> JSONResponse:
+def _edit(request: Request, session: Session, edit) -> Response:
     try:
-        return frame_response(session.edit_data(edit))
+        return frame_response(request, session.edit_data(edit))
     except ValueError as error:
         field = str(error).partition(":")[0]
         raise HTTPException(422, [{"field": field, "message": str(error)}]) from None
@@ -161,25 +164,29 @@ def _two_class(session: Session) -> None:
 
 
 @router.post("/sessions/{session_id}/points", responses=NOT_FOUND)
-def add_point(session: SessionDep, body: PointBody) -> JSONResponse:
+def add_point(request: Request, session: SessionDep, body: PointBody) -> Response:
     """Add a training point of the given class (the data become custom)."""
     _two_class(session)
-    return _edit(session, lambda x, y, t: points.add_point(x, y, t, body.x1, body.x2, body.label))
+    return _edit(
+        request, session, lambda x, y, t: points.add_point(x, y, t, body.x1, body.x2, body.label)
+    )
 
 
 @router.post("/sessions/{session_id}/points/remove", responses=NOT_FOUND)
-def remove_point(session: SessionDep, body: PointBody) -> JSONResponse:
+def remove_point(request: Request, session: SessionDep, body: PointBody) -> Response:
     """Remove the point nearest (x1, x2), if one is close (5% of the plane's width)."""
     _two_class(session)
     low, high = extent(session.config.dataset, session.data()[0])
     radius = 0.05 * (high - low)
-    return _edit(session, lambda x, y, t: points.remove_nearest(x, y, t, body.x1, body.x2, radius))
+    return _edit(
+        request, session, lambda x, y, t: points.remove_nearest(x, y, t, body.x1, body.x2, radius)
+    )
 
 
 @router.delete("/sessions/{session_id}/points", responses=NOT_FOUND)
-def clear_points(session: SessionDep) -> JSONResponse:
+def clear_points(request: Request, session: SessionDep) -> Response:
     """Remove every point (the data become custom and empty)."""
-    return _edit(session, lambda x, y, t: (x[:0], y[:0], t[:0]))
+    return _edit(request, session, lambda x, y, t: (x[:0], y[:0], t[:0]))
 
 
 @router.get("/sessions/{session_id}/data.csv", responses=NOT_FOUND)
@@ -194,7 +201,7 @@ def download_csv(session: SessionDep) -> Response:
     responses={**NOT_FOUND, 413: {"description": "File larger than 64 KB"}},
     openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}}},
 )
-async def upload_csv(request: Request, session: SessionDep) -> JSONResponse:
+async def upload_csv(request: Request, session: SessionDep) -> Response:
     """Replace the points with a CSV file (checked whole: on any error nothing changes)."""
     raw = bytearray()
     async for chunk in request.stream():
@@ -208,7 +215,7 @@ async def upload_csv(request: Request, session: SessionDep) -> JSONResponse:
     except points.CsvError as error:
         raise HTTPException(422, [{"field": "file", "message": f"file: {error}"}]) from None
     frame = await run_in_threadpool(session.edit_data, lambda *_: (x, y, is_test))
-    return frame_response(frame)
+    return frame_response(request, frame)
 
 
 @router.post("/sessions/{session_id}/train", response_model=TrainingStatus, responses=NOT_FOUND)
@@ -225,9 +232,9 @@ def pause(session: SessionDep) -> dict:
 
 
 @router.post("/sessions/{session_id}/reset", responses=NOT_FOUND)
-def reset(session: SessionDep) -> JSONResponse:
+def reset(request: Request, session: SessionDep) -> Response:
     """Same data and settings, fresh initial weights, step 0, paused."""
-    return frame_response(session.reset())
+    return frame_response(request, session.reset())
 
 
 @router.get(
@@ -235,6 +242,7 @@ def reset(session: SessionDep) -> JSONResponse:
     responses={**NOT_FOUND, 204: {"description": "Nothing changed since revision `since`"}},
 )
 def read_frame(
+    request: Request,
     session: SessionDep,
     since: Annotated[int | None, Query(ge=0, description="Last revision the client has")] = None,
     at: Annotated[
@@ -244,11 +252,11 @@ def read_frame(
     """The latest frame (204 if still revision `since`), or the frame of timeline snapshot `at`."""
     if at is not None:
         try:
-            return frame_response(session.frame_at(at))
+            return frame_response(request, session.frame_at(at))
         except IndexError:
             last = session.timeline_length() - 1
             message = f"at must be a timeline index from 0 to {last}"
             raise HTTPException(422, [{"field": "at", "message": message}]) from None
     if since is not None and since == session.revision:
         return Response(status_code=204)
-    return frame_response(session.frame())
+    return frame_response(request, session.frame())

@@ -3,8 +3,8 @@
 import json
 
 import numpy as np
+from sent import build_frame
 
-from app.frames import build_frame
 from app.history import BUDGET_BYTES, History, capacity
 from app.model import Layer
 from app.training import TrainingConfig, TrainingState, at_snapshot, new_state, train_steps
