@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 
 from app.api import router
 from app.classical import ComparisonCache
@@ -56,6 +57,7 @@ def create_app(
     app.state.comparisons = ComparisonCache()
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _unreadable_body)
+    app.add_exception_handler(ClientDisconnect, _client_gone)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index(request: Request) -> HTMLResponse:
@@ -94,11 +96,19 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _unreadable_body(request: Request, exc: Exception) -> JSONResponse | Response:
-    """FastAPI answers 400 to a body it cannot even decode (bytes that are not UTF-8). No route
-    here sends 400 itself, so a 400 is always that: give it the 422 any other bad body gets."""
+    """FastAPI answers 400 to a body it cannot even decode (bytes that are not UTF-8), and to
+    one cut short by a client that hung up (nobody reads that answer). No route here sends 400
+    itself, so a 400 is always one of those: give it the 422 any other bad body gets."""
     assert isinstance(exc, HTTPException)
     if exc.status_code == 400:
         message = "body must be JSON (UTF-8 text)"
         detail = [{"field": "body", "message": message, "type": "json_invalid"}]
         return JSONResponse({"detail": detail}, status_code=422)
     return await http_exception_handler(request, exc)
+
+
+async def _client_gone(request: Request, exc: Exception) -> Response:
+    """A client hung up while sending its body (a closed tab during a CSV upload). Nothing was
+    changed and nobody is listening: answer 499, as nginx does, rather than log a server error
+    with its traceback."""
+    return Response(status_code=499)
