@@ -36,6 +36,7 @@ import os
 import random
 import re
 import resource
+import shutil
 import socket
 import statistics
 import subprocess
@@ -56,6 +57,7 @@ IDLE_STOP = 15.0  # SessionStore's default: training pauses when nobody has poll
 TIMEOUT = 10.0  # a request taking longer counts as an error
 TARGET_FPS, TARGET_P99_MS, TARGET_STUDENTS = 9.5, 100.0, 100
 REVISION = re.compile(rb'"revision":\s*(\d+)')
+STEP = re.compile(rb'"step":\s*(\d+)')
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -73,6 +75,15 @@ def cpu_seconds(pid: int) -> float:
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rpartition(")")[2].split()
     return (int(fields[11]) + int(fields[12])) / TICK  # utime, stime: fields 14 and 15
+
+
+def machine_busy() -> float:
+    """CPU seconds every process on the machine has used so far (all cores, from /proc/stat)."""
+    with open("/proc/stat") as f:
+        user, nice, system, _idle, _iowait, irq, softirq, steal = map(
+            int, f.readline().split()[1:9]
+        )
+    return (user + nice + system + irq + softirq + steal) / TICK
 
 
 def memory_mb(pid: int) -> tuple[float, float]:
@@ -194,6 +205,7 @@ class Student:
     errors: list[str] = field(default_factory=list)
     latencies: list[float] = field(default_factory=list)  # seconds, every poll
     frame_bytes: list[int] = field(default_factory=list)
+    steps: list[int] = field(default_factory=list)  # the training step of the first, last frame
 
 
 def revision_of(headers: dict[str, str], body: bytes) -> int | None:
@@ -237,6 +249,8 @@ async def poll(
                 if new is None or new != revision:
                     student.frames += 1
                     student.frame_bytes.append(len(body))
+                    if found := STEP.search(body, 0, 8192):  # JSON frames only
+                        student.steps[1:] = [int(found.group(1))]
                 revision = new
             elif status == 204:
                 student.not_modified += 1
@@ -248,7 +262,7 @@ async def poll(
         await asyncio.sleep(max(sent + PERIOD - loop.time(), 0))
 
 
-async def classroom(port: int, pid: int, n: int, seconds: float) -> dict:
+async def classroom(port: int, pid: int, n: int, seconds: float, profiled: bool) -> dict:
     started = await asyncio.gather(*(start_session(port) for _ in range(n)))
     loop = asyncio.get_running_loop()
     # Every student starts at its own moment within the first 100 ms, as real tabs would.
@@ -261,21 +275,68 @@ async def classroom(port: int, pid: int, n: int, seconds: float) -> dict:
         for (connection, sid), student in zip(started, students, strict=True)
     ]
     await asyncio.sleep(max(begin - loop.time(), 0))
-    server_cpu, client_cpu, wall = cpu_seconds(pid), own_cpu(), time.monotonic()
+    server_cpu, client_cpu, busy = cpu_seconds(pid), own_cpu(), machine_busy()
+    wall = time.monotonic()
+    spying = None
+    if profiled:  # py-spy in a thread, while the students poll
+        spying = asyncio.create_task(asyncio.to_thread(profile, pid, max(seconds - 2, 1)))
     await asyncio.gather(*polls)
     wall = time.monotonic() - wall
     server_cpu, client_cpu = cpu_seconds(pid) - server_cpu, own_cpu() - client_cpu
+    others = machine_busy() - busy - server_cpu - client_cpu
     rss, peak = memory_mb(pid)
     for connection, _ in started:
         connection.close()
     return {
+        "profile": await spying if spying else None,
         "students": students,
         "wall": wall,
         "server_cpu": server_cpu / wall * 100,
         "client_cpu": client_cpu / wall * 100,
+        "others_cpu": max(others, 0.0) / wall * 100,
         "rss": rss,
         "peak": peak,
     }
+
+
+# Where the server's time goes: py-spy's samples of the thread holding the GIL, by the first of
+# these (in this order) found on the stack. With one Python process the GIL is the server's one
+# core, so these shares are shares of its capacity.
+CATEGORIES = [
+    ("training (train_tick)", ("train_tick",)),
+    ("building frames (build_frame)", ("build_frame",)),
+    ("JSON encoding (JSONResponse.render)", ("render (starlette", "json/encoder", "dumps (json")),
+    ("access log (logging)", ("logging/",)),
+    ("HTTP parsing (h11)", ("h11/", "h11_impl")),
+    ("thread handoff (anyio, threading)", ("anyio/", "threading.py")),
+    ("routing, middleware (starlette, fastapi)", ("starlette/", "fastapi/")),
+    ("event loop (asyncio)", ("asyncio/",)),
+]
+
+
+def profile(pid: int, seconds: float) -> list[list] | None:
+    """Shares of the server's GIL-holding samples by category over ``seconds``, or None
+    without py-spy (``pip install py-spy``; it needs permission to read the process)."""
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    if not Path(spy).exists():
+        return None
+    with tempfile.NamedTemporaryFile(suffix=".txt") as out:
+        command = [spy, "record", "--pid", str(pid), "--duration", str(int(seconds)), "--gil"]
+        command += ["--nonblocking", "--format", "raw", "--output", out.name]
+        done = subprocess.run(command, capture_output=True, timeout=seconds + 30)
+        if done.returncode != 0:
+            print(f"  py-spy failed: {done.stderr.decode()[-300:]}")
+            return None
+        counts: dict[str, int] = {}
+        for line in Path(out.name).read_text().splitlines():
+            stack, _, count = line.rpartition(" ")
+            name = next(
+                (name for name, marks in CATEGORIES if any(m in stack for m in marks)), "other"
+            )
+            counts[name] = counts.get(name, 0) + int(count)
+    total = sum(counts.values()) or 1
+    order = [name for name, _ in CATEGORIES] + ["other"]
+    return [[name, counts.get(name, 0) / total * 100] for name in order if name in counts]
 
 
 def own_cpu() -> float:
@@ -295,9 +356,9 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(int(p / 100 * len(ordered)), len(ordered) - 1)] if ordered else float("nan")
 
 
-def run_one(n: int, seconds: float, idle_check: bool) -> dict:
+def run_one(n: int, seconds: float, idle_check: bool, profiled: bool) -> dict:
     with server() as (process, port):
-        result = asyncio.run(classroom(port, process.pid, n, seconds))
+        result = asyncio.run(classroom(port, process.pid, n, seconds, profiled))
         if idle_check:
             # Students gone: their sessions still train until idle_stop has passed.
             result["cpu_after_stop"] = sample_cpu(process.pid, 3.0)
@@ -305,6 +366,7 @@ def run_one(n: int, seconds: float, idle_check: bool) -> dict:
             result["cpu_idle"] = sample_cpu(process.pid, 5.0)
     students = result["students"]
     fps = [s.frames / result["wall"] for s in students]
+    trained = [s.steps[-1] - s.steps[0] for s in students if s.steps]
     latencies = [t for s in students for t in s.latencies]
     frame_bytes = [b for s in students for b in s.frame_bytes]
     errors = [e for s in students for e in s.errors]
@@ -313,6 +375,7 @@ def run_one(n: int, seconds: float, idle_check: bool) -> dict:
         "n": n,
         "fps": statistics.mean(fps),
         "fps_min": min(fps),
+        "steps": statistics.mean(trained) / result["wall"] if trained else float("nan"),
         "not_modified": sum(s.not_modified for s in students) / result["wall"],
         "p50": percentile(latencies, 50) * 1000,
         "p99": percentile(latencies, 99) * 1000,
@@ -322,18 +385,25 @@ def run_one(n: int, seconds: float, idle_check: bool) -> dict:
     }
 
 
-def main(quick: bool = False, students: list[int] | None = None, seconds: float | None = None):
+def main(
+    quick: bool = False,
+    students: list[int] | None = None,
+    seconds: float | None = None,
+    profiled: bool = False,
+) -> int:
     counts = students or ([1, 5] if quick else [1, 25, 100])
     seconds = seconds or (3.0 if quick else 30.0)
     idle_check = not quick
     print(
         f"{' / '.join(map(str, counts))} students, {seconds:g} s each, polling at "
-        f"{1 / PERIOD:g} Hz; default network (2-8-8-1, 200 points, 5 steps per frame); "
+        f"{1 / PERIOD:g} Hz; default network (2-8-8-1, 200 points, 5 steps per frame: 100 steps/s "
+        "per session when the trainer keeps up); "
         f"{os.cpu_count()} CPUs; client and server on this machine"
     )
     results = []
     for n in counts:
-        results.append(run_one(n, seconds, idle_check))
+        # Profile only the largest classroom: py-spy takes some CPU of its own.
+        results.append(run_one(n, seconds, idle_check, profiled and n == max(counts)))
         r = results[-1]
         print(f"  {n} students: {r['fps']:.2f} frames/s each, p99 {r['p99']:.0f} ms", flush=True)
     rows = [
@@ -342,6 +412,7 @@ def main(quick: bool = False, students: list[int] | None = None, seconds: float 
             r["fps"],
             r["fps_min"],
             r["not_modified"],
+            r["steps"],
             r["p50"],
             r["p99"],
             r["max"],
@@ -351,6 +422,7 @@ def main(quick: bool = False, students: list[int] | None = None, seconds: float 
             r["rss"],
             r["peak"],
             r["client_cpu"],
+            r["others_cpu"],
         ]
         for r in results
     ]
@@ -359,6 +431,7 @@ def main(quick: bool = False, students: list[int] | None = None, seconds: float 
         "frames/s each",
         "slowest",
         "204s/s",
+        "steps/s each",
         "p50 ms",
         "p99 ms",
         "max ms",
@@ -368,8 +441,13 @@ def main(quick: bool = False, students: list[int] | None = None, seconds: float 
         "RSS MB",
         "peak MB",
         "client CPU %",
+        "others CPU %",
     ]
     print_table(f"load: {seconds:g} s per row (CPU as % of one core)", header, rows)
+    print(
+        f"  others = every other process on the machine meanwhile (of {os.cpu_count()} cores in "
+        "all); RSS at the end of the run, peak = its highest"
+    )
     for r in results:
         for error in sorted(set(r["errors"]))[:5]:
             print(f"  {r['n']} students, error: {error}")
@@ -384,6 +462,17 @@ def main(quick: bool = False, students: list[int] | None = None, seconds: float 
         )
     else:
         print("\n  idle check (server CPU once nobody polls) skipped in --quick mode")
+
+    for r in results:
+        if r["profile"]:
+            print_table(
+                f"where the server's time goes, {r['n']} students (py-spy, samples holding the "
+                "GIL)",
+                ["spent on", "% of samples"],
+                r["profile"],
+            )
+        elif profiled and r["n"] == max(counts):
+            print("\n  no profile: py-spy is not installed (pip install py-spy) or failed")
 
     judged = [r for r in results if r["n"] >= TARGET_STUDENTS]
     if not judged:
@@ -407,5 +496,8 @@ if __name__ == "__main__":
         "--students", type=int, nargs="+", help="how many students, one run each (1 25 100)"
     )
     parser.add_argument("--seconds", type=float, help="length of each run (default 30)")
+    parser.add_argument(
+        "--profile", action="store_true", help="profile the largest run's server with py-spy"
+    )
     args = parser.parse_args()
-    sys.exit(main(args.quick, args.students, args.seconds))
+    sys.exit(main(args.quick, args.students, args.seconds, args.profile))
