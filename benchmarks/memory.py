@@ -72,7 +72,7 @@ def traced_per_session(config: TrainingConfig, steps: int, count: int) -> tuple[
 
 def main(quick: bool = False) -> int:
     cap, total = (100, 300) if quick else (1000, 10_000)
-    traced = 10 if quick else 100
+    traced = 5 if quick else 100
     config = TrainingConfig()
     # Steps that leave the timeline exactly full (the next snapshot would thin it): the most
     # memory a session of this network ever holds.

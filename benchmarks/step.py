@@ -1,7 +1,7 @@
 """How long one training step takes: forward, backward and SGD update, ours against PyTorch CPU.
 
     python benchmarks/step.py            # 7 timed blocks of 2000 steps each, best block
-    python benchmarks/step.py --quick    # 3 blocks of 100 steps (for CI: printed, never judged)
+    python benchmarks/step.py --quick    # 3 blocks of 50 steps (for CI: printed, never judged)
 
 Every network is a binary (sigmoid + cross-entropy) tanh network trained by plain SGD on the
 same full batch of `circle` points. "ours" is ``train_steps`` as the server calls it (with its
@@ -128,7 +128,7 @@ def time_torch(torch, initial, x, y, steps: int, blocks: int, dtype, taken: int 
 
 
 def main(quick: bool = False) -> int:
-    steps, blocks = (100, 3) if quick else (2000, 7)
+    steps, blocks = (50, 3) if quick else (2000, 7)
     torch = load_torch()
     if torch is None:
         threads = NO_TORCH
