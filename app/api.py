@@ -7,16 +7,20 @@ from typing import Annotated
 import numpy as np
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
 
 from app import points
 from app.datasets import extent
+from app.encoding import PACKED_MEDIA_TYPE, pack, to_json
 from app.history import MAX_SNAPSHOTS
 from app.model import Layer
 from app.schemas import (
     ConfigBody,
     ConfigChanged,
+    Detail,
+    FieldErrors,
+    Frame,
     NetworkFile,
+    Options,
     PointBody,
     SessionCreated,
     SessionSummary,
@@ -30,7 +34,16 @@ from app.training import with_weights
 from app.views import Projection
 
 router = APIRouter(prefix="/api")
-NOT_FOUND = {404: {"description": "Session not found (unknown or expired)"}}
+NOT_FOUND = {404: {"model": Detail, "description": "Session not found (unknown or expired)"}}
+# Every session route can answer 422: its session id is bounded, and most take a body.
+INVALID = {422: {"model": FieldErrors, "description": "A field out of range, named"}}
+SESSION = {**NOT_FOUND, **INVALID}
+TOO_LARGE = {413: {"model": Detail, "description": "File larger than 64 KB"}}
+# Any route answering with a frame sends it packed when asked (app/encoding.py's docstring).
+PACKED = {"content": {PACKED_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}}
+FRAME = {**SESSION, 200: PACKED}
+CSV_EXAMPLE = "x1,x2,label,split\n0,3,A,train\n1,2,B,train\n3,0,A,test\n2,1,B,train\n"
+CSV = {"content": {"text/csv": {"schema": {"type": "string"}, "example": CSV_EXAMPLE}}}
 
 
 def get_store(request: Request) -> SessionStore:
@@ -52,20 +65,25 @@ def get_session(
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def frame_response(frame: dict, status_code: int = 200) -> Response:
-    """A frame (or a body holding one) as the bytes sent to the browser: the one place that
-    decides how frames travel."""
-    return JSONResponse(frame, status_code=status_code)
+def frame_response(request: Request, content: dict, status_code: int = 200) -> Response:
+    """A frame (or a body holding one) as the bytes sent: packed if the client asks for it in
+    its Accept header (the page does), JSON otherwise. The one place that decides how frames
+    travel (app/encoding.py)."""
+    if PACKED_MEDIA_TYPE in request.headers.get("accept", ""):
+        return Response(pack(content), status_code, media_type=PACKED_MEDIA_TYPE)
+    return Response(to_json(content), status_code, media_type="application/json")
 
 
-@router.get("/options")
+@router.get("/options", response_model=Options)
 def read_options() -> dict:
     """Defaults, limits and choices for every setting."""
     return options()
 
 
-@router.post("/sessions", status_code=201, response_model=SessionCreated)
-def create_session(store: StoreDep, body: ConfigBody | None = None) -> JSONResponse:
+@router.post(
+    "/sessions", status_code=201, response_model=SessionCreated, responses={**INVALID, 201: PACKED}
+)
+def create_session(request: Request, store: StoreDep, body: ConfigBody | None = None) -> Response:
     """Start a session from a config (defaults for anything left out)."""
     session = store.create((body or ConfigBody()).to_config())
     content = {
@@ -73,60 +91,60 @@ def create_session(store: StoreDep, body: ConfigBody | None = None) -> JSONRespo
         "config": session.config.to_dict(),
         "frame": session.frame(),
     }
-    return frame_response(content, status_code=201)
+    return frame_response(request, content, status_code=201)
 
 
-@router.get("/sessions/{session_id}", response_model=SessionSummary, responses=NOT_FOUND)
+@router.get("/sessions/{session_id}", response_model=SessionSummary, responses=SESSION)
 def read_session(session: SessionDep) -> dict:
     """The session's config, step and whether it is training."""
     return session.summary()
 
 
-@router.delete("/sessions/{session_id}", status_code=204, responses=NOT_FOUND)
+@router.delete("/sessions/{session_id}", status_code=204, responses=SESSION)
 def delete_session(store: StoreDep, session: SessionDep) -> Response:
     """Forget the session."""
     store.delete(session.id)
     return Response(status_code=204)
 
 
-@router.put("/sessions/{session_id}/config", response_model=ConfigChanged, responses=NOT_FOUND)
-def change_config(session: SessionDep, body: ConfigBody) -> JSONResponse:
+@router.put("/sessions/{session_id}/config", response_model=ConfigChanged, responses=FRAME)
+def change_config(request: Request, session: SessionDep, body: ConfigBody) -> Response:
     """New settings: new data and weights, back to step 0, paused."""
     frame = session.configure(body.to_config())
-    return frame_response({"config": session.config.to_dict(), "frame": frame})
+    return frame_response(request, {"config": session.config.to_dict(), "frame": frame})
 
 
-@router.post("/sessions/{session_id}/step", responses=NOT_FOUND)
-def step(session: SessionDep, body: StepBody | None = None) -> JSONResponse:
+@router.post("/sessions/{session_id}/step", response_model=Frame, responses=FRAME)
+def step(request: Request, session: SessionDep, body: StepBody | None = None) -> Response:
     """Pause, take some training steps (1 by default) and return the new frame."""
-    return frame_response(session.step((body or StepBody()).steps))
+    return frame_response(request, session.step((body or StepBody()).steps))
 
 
-@router.post("/sessions/{session_id}/phase", responses=NOT_FOUND)
-def phase(session: SessionDep) -> JSONResponse:
+@router.post("/sessions/{session_id}/phase", response_model=Frame, responses=FRAME)
+def phase(request: Request, session: SessionDep) -> Response:
     """Pause and do only the next phase of a training step (forward, loss, backward, update)."""
-    return frame_response(session.phase_step())
+    return frame_response(request, session.phase_step())
 
 
-@router.put("/sessions/{session_id}/view", responses=NOT_FOUND)
-def change_view(session: SessionDep, body: ViewBody) -> JSONResponse:
+@router.put("/sessions/{session_id}/view", response_model=Frame, responses=FRAME)
+def change_view(request: Request, session: SessionDep, body: ViewBody) -> Response:
     """Show a layer of three or more units through PCA (2D or 3D) or chosen neurons."""
     projection = Projection(body.projection, body.dims, tuple(body.neurons))
     try:
-        return frame_response(session.set_projection(body.layer, projection))
+        return frame_response(request, session.set_projection(body.layer, projection))
     except ValueError as error:
         field, message = error.args
         raise HTTPException(422, [{"field": field, "message": message}]) from None
 
 
-@router.get("/sessions/{session_id}/export", response_model=NetworkFile, responses=NOT_FOUND)
+@router.get("/sessions/{session_id}/export", response_model=NetworkFile, responses=SESSION)
 def export_network(session: SessionDep) -> dict:
     """The trained network: settings, step and weights, as a JSON file to keep or share."""
     return session.export()
 
 
-@router.post("/sessions/{session_id}/import", responses=NOT_FOUND)
-def import_network(session: SessionDep, body: NetworkFile) -> JSONResponse:
+@router.post("/sessions/{session_id}/import", response_model=ConfigChanged, responses=FRAME)
+def import_network(request: Request, session: SessionDep, body: NetworkFile) -> Response:
     """Restore an exported network and carry on training from it."""
     layers = [Layer(np.array(la.w, dtype=float), np.array(la.b, dtype=float)) for la in body.layers]
     try:
@@ -134,12 +152,12 @@ def import_network(session: SessionDep, body: NetworkFile) -> JSONResponse:
     except ValueError as error:
         raise HTTPException(422, [{"field": "layers", "message": str(error)}]) from None
     frame = session.restore(state)
-    return frame_response({"config": session.config.to_dict(), "frame": frame})
+    return frame_response(request, {"config": session.config.to_dict(), "frame": frame})
 
 
-def _edit(session: Session, edit) -> JSONResponse:
+def _edit(request: Request, session: Session, edit) -> Response:
     try:
-        return frame_response(session.edit_data(edit))
+        return frame_response(request, session.edit_data(edit))
     except ValueError as error:
         field = str(error).partition(":")[0]
         raise HTTPException(422, [{"field": field, "message": str(error)}]) from None
@@ -160,29 +178,37 @@ def _two_class(session: Session) -> None:
         raise HTTPException(422, [{"field": "points", "message": message}])
 
 
-@router.post("/sessions/{session_id}/points", responses=NOT_FOUND)
-def add_point(session: SessionDep, body: PointBody) -> JSONResponse:
+@router.post("/sessions/{session_id}/points", response_model=Frame, responses=FRAME)
+def add_point(request: Request, session: SessionDep, body: PointBody) -> Response:
     """Add a training point of the given class (the data become custom)."""
     _two_class(session)
-    return _edit(session, lambda x, y, t: points.add_point(x, y, t, body.x1, body.x2, body.label))
+    return _edit(
+        request, session, lambda x, y, t: points.add_point(x, y, t, body.x1, body.x2, body.label)
+    )
 
 
-@router.post("/sessions/{session_id}/points/remove", responses=NOT_FOUND)
-def remove_point(session: SessionDep, body: PointBody) -> JSONResponse:
+@router.post("/sessions/{session_id}/points/remove", response_model=Frame, responses=FRAME)
+def remove_point(request: Request, session: SessionDep, body: PointBody) -> Response:
     """Remove the point nearest (x1, x2), if one is close (5% of the plane's width)."""
     _two_class(session)
     low, high = extent(session.config.dataset, session.data()[0])
     radius = 0.05 * (high - low)
-    return _edit(session, lambda x, y, t: points.remove_nearest(x, y, t, body.x1, body.x2, radius))
+    return _edit(
+        request, session, lambda x, y, t: points.remove_nearest(x, y, t, body.x1, body.x2, radius)
+    )
 
 
-@router.delete("/sessions/{session_id}/points", responses=NOT_FOUND)
-def clear_points(session: SessionDep) -> JSONResponse:
+@router.delete("/sessions/{session_id}/points", response_model=Frame, responses=FRAME)
+def clear_points(request: Request, session: SessionDep) -> Response:
     """Remove every point (the data become custom and empty)."""
-    return _edit(session, lambda x, y, t: (x[:0], y[:0], t[:0]))
+    return _edit(request, session, lambda x, y, t: (x[:0], y[:0], t[:0]))
 
 
-@router.get("/sessions/{session_id}/data.csv", responses=NOT_FOUND)
+@router.get(
+    "/sessions/{session_id}/data.csv",
+    response_class=Response,  # the schema then lists text/csv only
+    responses={200: {"description": "x1,x2,label,split", **CSV}, **SESSION},
+)
 def download_csv(session: SessionDep) -> Response:
     """The current points as CSV: x1,x2,label,split."""
     headers = {"Content-Disposition": 'attachment; filename="layerscope-data.csv"'}
@@ -191,10 +217,11 @@ def download_csv(session: SessionDep) -> Response:
 
 @router.put(
     "/sessions/{session_id}/data.csv",
-    responses={**NOT_FOUND, 413: {"description": "File larger than 64 KB"}},
-    openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+    response_model=Frame,
+    responses={**FRAME, **TOO_LARGE},
+    openapi_extra={"requestBody": {"required": True, **CSV}},
 )
-async def upload_csv(request: Request, session: SessionDep) -> JSONResponse:
+async def upload_csv(request: Request, session: SessionDep) -> Response:
     """Replace the points with a CSV file (checked whole: on any error nothing changes)."""
     raw = bytearray()
     async for chunk in request.stream():
@@ -208,33 +235,35 @@ async def upload_csv(request: Request, session: SessionDep) -> JSONResponse:
     except points.CsvError as error:
         raise HTTPException(422, [{"field": "file", "message": f"file: {error}"}]) from None
     frame = await run_in_threadpool(session.edit_data, lambda *_: (x, y, is_test))
-    return frame_response(frame)
+    return frame_response(request, frame)
 
 
-@router.post("/sessions/{session_id}/train", response_model=TrainingStatus, responses=NOT_FOUND)
+@router.post("/sessions/{session_id}/train", response_model=TrainingStatus, responses=SESSION)
 def train(session: SessionDep) -> dict:
     """Train continuously on the server until paused (or diverged, or left unwatched)."""
     return {"training": session.start_training()}
 
 
-@router.post("/sessions/{session_id}/pause", response_model=TrainingStatus, responses=NOT_FOUND)
+@router.post("/sessions/{session_id}/pause", response_model=TrainingStatus, responses=SESSION)
 def pause(session: SessionDep) -> dict:
     """Stop continuous training."""
     session.pause()
     return {"training": False}
 
 
-@router.post("/sessions/{session_id}/reset", responses=NOT_FOUND)
-def reset(session: SessionDep) -> JSONResponse:
+@router.post("/sessions/{session_id}/reset", response_model=Frame, responses=FRAME)
+def reset(request: Request, session: SessionDep) -> Response:
     """Same data and settings, fresh initial weights, step 0, paused."""
-    return frame_response(session.reset())
+    return frame_response(request, session.reset())
 
 
 @router.get(
     "/sessions/{session_id}/frame",
-    responses={**NOT_FOUND, 204: {"description": "Nothing changed since revision `since`"}},
+    response_model=Frame,
+    responses={**FRAME, 204: {"description": "Nothing changed since revision `since`"}},
 )
 def read_frame(
+    request: Request,
     session: SessionDep,
     since: Annotated[int | None, Query(ge=0, description="Last revision the client has")] = None,
     at: Annotated[
@@ -244,11 +273,11 @@ def read_frame(
     """The latest frame (204 if still revision `since`), or the frame of timeline snapshot `at`."""
     if at is not None:
         try:
-            return frame_response(session.frame_at(at))
+            return frame_response(request, session.frame_at(at))
         except IndexError:
             last = session.timeline_length() - 1
             message = f"at must be a timeline index from 0 to {last}"
             raise HTTPException(422, [{"field": "at", "message": message}]) from None
     if since is not None and since == session.revision:
         return Response(status_code=204)
-    return frame_response(session.frame())
+    return frame_response(request, session.frame())

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.api import NOT_FOUND, SessionDep
+from app.api import SESSION, SessionDep
 from app.classical import (
     BOUNDS,
     CompareError,
@@ -43,6 +43,23 @@ class CompareQuery(BaseModel):
     boosting_depth: int = _bounded("boosting_depth")
 
 
+class ModelFit(BaseModel):
+    model: str
+    train_accuracy: float | None  # None without training (or test) points
+    test_accuracy: float | None
+    fit_ms: float
+    map: dict[str, Any]  # the decision map, encoded (see classical.encode_map)
+
+
+class Comparison(BaseModel):
+    side: int
+    axis: list[float]
+    classes: list[int]
+    settings: CompareQuery
+    models: list[ModelFit]
+    cached: bool
+
+
 def get_cache(request: Request) -> ComparisonCache:
     return request.app.state.comparisons
 
@@ -52,7 +69,8 @@ CacheDep = Annotated[ComparisonCache, Depends(get_cache)]
 
 @router.get(
     "/sessions/{session_id}/compare",
-    responses={**NOT_FOUND, 422: {"description": "A setting out of range, or too few classes"}},
+    response_model=Comparison,
+    responses=SESSION,  # its 422 also covers data the models cannot fit (e.g. too few classes)
 )
 def compare_models(
     session: SessionDep, cache: CacheDep, query: Annotated[CompareQuery, Query()]

@@ -1,41 +1,195 @@
-"""Turning arrays into JSON-ready lists: finite, rounded, with gaps between lines."""
+"""How frames travel: arrays in the frame, and the two ways of sending them.
+
+Frame builders put NumPy arrays (and ``Quantized`` arrays) in plain dicts and lists. A frame
+then goes out either
+
+- as JSON (``to_json``), for API clients and tests: arrays become lists rounded to 6
+  decimals, with null where a value is missing (the gaps between lines); or
+- packed (``pack``), for the page, which asks for it by ``Accept: application/x-layerscope-frame``:
+  the frame's structure as JSON with every array replaced by a reference into one binary
+  buffer of float32 (or byte) values. Building the JSON of thousands of numbers was most of
+  a frame's cost; the packed frame is a fraction of the size and costs almost nothing to make.
+
+Packed layout: a little-endian uint32 with the header's length, the header (UTF-8 JSON,
+padded with spaces to a multiple of 4 bytes so every float32 array is aligned), then the
+arrays back to back, each padded to a multiple of 4 bytes. An array in the header is
+``{"$array": "f32" | "u8" | "bool", "offset": bytes into the buffer, "shape": [..]}``; a
+quantized one also has ``low`` and ``high`` (its bytes mean low + (high - low) * b / 255).
+``unpack`` reads it back (static/js/frame_format.js does the same in the browser).
+"""
 
 from __future__ import annotations
+
+import json
+import struct
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 Array = np.ndarray
 
-# Coordinates are clipped here so a network with enormous weights still gives valid JSON.
+PACKED_MEDIA_TYPE = "application/x-layerscope-frame"
+# Coordinates are clipped here so a network with enormous weights still gives valid numbers.
 COORDINATE_LIMIT = 1e6
 AXIS_KEYS = ("x", "y", "z")
+JSON_DECIMALS = 6
 
 
-def xy(values: Array) -> dict[str, list[float]]:
-    """Columns as lists under x, y (and z for a 3D view)."""
-    return {key: rounded(values[:, i]) for i, key in enumerate(AXIS_KEYS[: values.shape[1]])}
+@dataclass(frozen=True)
+class Quantized:
+    """Values between low and high, sent as one byte each (to within (high - low) / 255)."""
+
+    values: Array
+    low: float
+    high: float
 
 
-def with_gaps(values: Array, pieces: int, per_piece: int) -> dict[str, list[float | None]]:
-    """Consecutive runs of per_piece points as separate lines: None between runs."""
+def quantized(values: Array, low: float | None = None, high: float | None = None) -> Quantized:
+    """Values to send as bytes over [low, high] (their own range where not given)."""
+    values = finite(values)
+    low = float(values.min()) if low is None else low
+    high = float(values.max()) if high is None else high
+    return Quantized(values, low, high)
+
+
+def floats(values: Array) -> Array:
+    """Finite values, ready to send."""
+    return finite(np.asarray(values, dtype=float))
+
+
+def xy(values: Array) -> dict[str, Array]:
+    """Columns under x, y (and z for a 3D view)."""
+    return {key: values[:, i] for i, key in enumerate(AXIS_KEYS[: values.shape[1]])}
+
+
+def with_gaps(values: Array, pieces: int, per_piece: int) -> dict[str, Array]:
+    """Consecutive runs of per_piece points as separate lines, with a gap (NaN) after each."""
     k = values.shape[1]
-    shaped = np.round(finite(values), 4).reshape(pieces, per_piece, k)
+    shaped = values.reshape(pieces, per_piece, k)
     gap = np.full((len(shaped), 1, k), np.nan)
     flat = np.concatenate([shaped, gap], axis=1).reshape(-1, k)
-    return {
-        key: [None if v != v else v for v in flat[:, i].tolist()]
-        for i, key in enumerate(AXIS_KEYS[:k])
-    }
-
-
-def rounded(values: Array, decimals: int = 4) -> list:
-    """JSON-ready: finite and short."""
-    return np.round(finite(values), decimals).tolist()
+    return {key: flat[:, i] for i, key in enumerate(AXIS_KEYS[:k])}
 
 
 def finite(values: Array) -> Array:
+    """No NaN or infinity (the values themselves when they have none: the usual case)."""
+    if np.isfinite(values).all():
+        return values
     return np.clip(
         np.nan_to_num(values, nan=0.0, posinf=COORDINATE_LIMIT, neginf=-COORDINATE_LIMIT),
         -COORDINATE_LIMIT,
         COORDINATE_LIMIT,
     )
+
+
+# --- JSON -------------------------------------------------------------------------------------
+
+
+def to_json(content: Any) -> bytes:
+    """The content as JSON: arrays as (nested) lists, null for gaps, 6 decimals."""
+    return json.dumps(content, separators=(",", ":"), allow_nan=False, default=_as_list).encode()
+
+
+def _as_list(value: Any) -> list:
+    # json calls this for what it cannot write itself: the arrays.
+    if isinstance(value, Quantized):
+        return _listed(value.values)
+    if isinstance(value, np.ndarray):
+        return _listed(value)
+    raise TypeError(f"cannot send {type(value).__name__}")
+
+
+def _listed(values: Array) -> list:
+    if values.dtype == bool or np.issubdtype(values.dtype, np.integer):
+        return values.tolist()
+    short = np.round(_bounded(values), JSON_DECIMALS)
+    gaps = np.isnan(short)
+    return np.where(gaps, None, short).tolist() if gaps.any() else short.tolist()
+
+
+def _bounded(values: Array) -> Array:
+    """Within +-COORDINATE_LIMIT, infinities included; NaN (a gap) stays NaN. Frames are
+    built from finite numbers, so this only guards what is sent."""
+    return np.clip(values, -COORDINATE_LIMIT, COORDINATE_LIMIT)
+
+
+# --- packed -----------------------------------------------------------------------------------
+
+
+def pack(content: Any) -> bytes:
+    """The content as one packed body (layout in the module's docstring)."""
+    chunks: list[bytes] = []
+    size = 0
+
+    def add(data: bytes) -> int:
+        nonlocal size
+        offset = size
+        padded = data + b"\0" * (-len(data) % 4)
+        chunks.append(padded)
+        size += len(padded)
+        return offset
+
+    def reference(value: Any) -> dict[str, Any]:
+        # json calls this for what it cannot write itself: the arrays, in the order it meets them.
+        if isinstance(value, Quantized):
+            return {**_quantize(value, add), "low": value.low, "high": value.high}
+        if isinstance(value, np.ndarray):
+            kind, data = _binary(value)
+            return {"$array": kind, "offset": add(data), "shape": list(value.shape)}
+        raise TypeError(f"cannot send {type(value).__name__}")
+
+    header = json.dumps(content, separators=(",", ":"), allow_nan=False, default=reference)
+    header = header.encode()
+    header += b" " * (-len(header) % 4)
+    return struct.pack("<I", len(header)) + header + b"".join(chunks)
+
+
+def _binary(values: Array) -> tuple[str, bytes]:
+    if values.dtype == bool:
+        return "bool", values.astype(np.uint8).tobytes()
+    if (
+        np.issubdtype(values.dtype, np.integer)
+        and values.size
+        and 0 <= values.min() <= values.max() < 256
+    ):
+        return "u8", values.astype(np.uint8).tobytes()
+    return "f32", _bounded(values).astype("<f4").tobytes()
+
+
+def _quantize(q: Quantized, add) -> dict[str, Any]:
+    span = q.high - q.low
+    scaled = (q.values - q.low) / span if span > 0 else np.full(q.values.shape, 0.5)
+    data = np.round(np.clip(scaled, 0, 1) * 255).astype(np.uint8).tobytes()
+    return {"$array": "u8", "offset": add(data), "shape": list(q.values.shape)}
+
+
+def unpack(body: bytes) -> Any:
+    """A packed body read back into plain lists, as ``to_json`` would give (to float32
+    precision, and quantized values to within (high - low) / 255)."""
+    (length,) = struct.unpack_from("<I", body)
+    buffer = memoryview(body)[4 + length :]
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, list):
+            return [walk(item) for item in value]
+        if not isinstance(value, dict):
+            return value
+        if "$array" not in value:
+            return {key: walk(item) for key, item in value.items()}
+        return _listed(_read(buffer, value))
+
+    return walk(json.loads(bytes(body[4 : 4 + length])))
+
+
+def _read(buffer: memoryview, ref: dict[str, Any]) -> Array:
+    shape, offset = ref["shape"], ref["offset"]
+    count = int(np.prod(shape))
+    if ref["$array"] == "f32":
+        return np.frombuffer(buffer, "<f4", count, offset).astype(float).reshape(shape)
+    raw = np.frombuffer(buffer, np.uint8, count, offset).reshape(shape)
+    if ref["$array"] == "bool":
+        return raw.astype(bool)
+    if "low" in ref:
+        return ref["low"] + (ref["high"] - ref["low"]) * raw / 255.0
+    return raw.astype(int)

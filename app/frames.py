@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from app.datasets import extent
-from app.encoding import finite, rounded
+from app.encoding import finite, floats, quantized
 from app.features import feature_map
 from app.features import label as feature_label
 from app.geometry import contour_segments, grid_lines
@@ -50,7 +50,9 @@ def build_frame(
     low, high = extent(state.config.dataset, state.x)
     axis = np.linspace(low, high, BOUNDARY_RESOLUTION)
     cells = np.stack(np.meshgrid(axis, axis), axis=-1).reshape(-1, 2)
-    cell_pass = _forward(state, cells)
+    # float32 is plenty for what the cells give (a shaded map, bytes per unit, a traced line),
+    # and keeps each layer's arrays small enough to reuse memory rather than map fresh pages.
+    cell_pass = _forward(state, cells.astype(np.float32))
     plane, boundary_ends = _plane_map(state, cell_pass, axis)
 
     inputs = [state.x, grid_lines(low, high, GRID_LINES, GRID_LINE_SAMPLES), boundary_ends]
@@ -76,11 +78,11 @@ def build_frame(
         "loop": _loop(state, z_points, out_points),
         "data": {
             "problem": problem,
-            "labels": rounded(state.y) if problem == "regression" else state.y.astype(int).tolist(),
-            "is_test": state.is_test.tolist(),
+            "labels": floats(state.y) if problem == "regression" else state.y.astype(np.uint8),
+            "is_test": state.is_test,
             "class_names": _class_names(state),
         },
-        "boundary": {"x": rounded(axis), "y": rounded(axis), **plane},
+        "boundary": {"x": floats(axis), "y": floats(axis), **plane},
         "layers": layers,
         "network": _network(state, cell_pass),
     }
@@ -105,18 +107,18 @@ def _plane_map(state: TrainingState, cells: ForwardPass, axis: Array) -> tuple[d
     side = len(axis)
     problem = state.config.problem
     if problem == "regression":
-        return {"value": rounded(cells.output[:, 0].reshape(side, side), 3)}, np.zeros((0, 2))
+        return {"value": quantized(cells.output[:, 0].reshape(side, side))}, np.zeros((0, 2))
     if problem == "binary":
         p_cells = cells.probability.reshape(side, side)
         # p = 0.5 where the logit is 0; the logit varies far more evenly across a cell than p
         # does, so interpolating it puts the traced boundary closer to the true one.
         logit_cells = cells.logit.reshape(side, side)
         ends = contour_segments(logit_cells, axis, axis, 0.0).reshape(-1, 2)
-        return {"p": rounded(p_cells, 3)}, ends
+        return {"p": quantized(p_cells, 0.0, 1.0)}, ends
     probabilities = cells.output
     plane = {
-        "class": rounded(probabilities.argmax(axis=1).reshape(side, side), 0),
-        "p": rounded(probabilities.max(axis=1).reshape(side, side), 3),
+        "class": probabilities.argmax(axis=1).reshape(side, side).astype(np.uint8),
+        "p": quantized(probabilities.max(axis=1).reshape(side, side), 0.0, 1.0),
     }
     return plane, _class_boundaries(state, cells.zs[-1].reshape(side, side, -1), axis)
 
@@ -144,12 +146,11 @@ def _class_boundaries(state: TrainingState, scores: Array, axis: Array) -> Array
 
 
 def _forward(state: TrainingState, x: Array) -> ForwardPass:
-    """The network on raw points: their features first, then the layers."""
+    """The network on raw points: their features first, then the layers, at x's precision."""
     config = state.config
+    layers = [Layer(la.w.astype(x.dtype), la.b.astype(x.dtype)) for la in state.layers]
     with np.errstate(over="ignore", invalid="ignore"):
-        fwd = forward(
-            state.layers, feature_map(config.features, x), config.activation, config.problem
-        )
+        fwd = forward(layers, feature_map(config.features, x), config.activation, config.problem)
     # Weights are bounded, but a deep linear or ReLU net can still overflow far from the data.
     fwd.zs = [finite(z) for z in fwd.zs]
     fwd.activations = [finite(a) for a in fwd.activations]
@@ -195,8 +196,7 @@ def _network(state: TrainingState, cell_pass: ForwardPass) -> dict[str, Any]:
     maps = []
     for layer, values in enumerate(cell_pass.activations):
         grid = values.reshape(side, side, -1)[np.ix_(pick, pick)]
-        for unit in range(grid.shape[2]):
-            maps.append(_byte_map(layer, unit, grid[:, :, unit]))
+        maps += _byte_maps(layer, grid)
     outputs = {
         "binary": ["P(B)"],
         "multiclass": [f"P({c})" for c in _class_names(state)],
@@ -208,22 +208,27 @@ def _network(state: TrainingState, cell_pass: ForwardPass) -> dict[str, Any]:
         "outputs": outputs,
         "side": NEURON_MAP_SIDE,
         "maps": maps,
-        "weights": [rounded(layer.w, 3) for layer in state.layers],
-        "biases": [rounded(layer.b, 3) for layer in state.layers],
+        "weights": [floats(layer.w) for layer in state.layers],
+        "biases": [floats(layer.b) for layer in state.layers],
     }
 
 
-def _byte_map(layer: int, unit: int, values: Array) -> dict[str, Any]:
-    low, high = float(values.min()), float(values.max())
-    scaled = (values - low) / (high - low) if high > low else np.full_like(values, 0.5)
-    data = np.round(scaled * 255).astype(np.uint8).tobytes()
-    return {
-        "layer": layer,
-        "unit": unit,
-        "min": round(low, 4),
-        "max": round(high, 4),
-        "values": base64.b64encode(data).decode("ascii"),
-    }
+def _byte_maps(layer: int, grid: Array) -> list[dict[str, Any]]:
+    """Each unit's map (grid[:, :, unit]) scaled to bytes over its own range."""
+    low, high = grid.min(axis=(0, 1)), grid.max(axis=(0, 1))
+    span = np.where(high > low, high - low, 1.0)
+    scaled = np.where(high > low, (grid - low) / span, 0.5)
+    data = np.round(scaled * 255).astype(np.uint8)
+    return [
+        {
+            "layer": layer,
+            "unit": unit,
+            "min": round(float(low[unit]), 4),
+            "max": round(float(high[unit]), 4),
+            "values": base64.b64encode(data[:, :, unit].tobytes()).decode("ascii"),
+        }
+        for unit in range(grid.shape[2])
+    ]
 
 
 def _loop(state: TrainingState, z: Array, output: Array) -> dict[str, Any]:
@@ -263,7 +268,7 @@ def _sample(
     i = int(training_points[0])
     problem = state.config.problem
     loss = PROBLEMS[problem].loss(z[i : i + 1], state.y[i : i + 1])
-    sample = {"x": rounded(state.x[i]), "loss": round(float(loss), 4)}
+    sample = {"x": floats(state.x[i]), "loss": round(float(loss), 4)}
     if problem == "regression":
         return {
             **sample,

@@ -26,19 +26,23 @@ def contour_segments(values: Array, xs: Array, ys: Array, level: float) -> Array
     with two (x, y) ends. Where a cell's four edges are all crossed (a saddle) it gets two
     segments; which pairing is picked does not matter at the grid's resolution.
     """
-    gx, gy = np.meshgrid(xs, ys)
     v = values - level
+    above = v > 0
     # The corners of every cell, going round it: (i, j), (i, j+1), (i+1, j+1), (i+1, j).
-    cells = [np.s_[:-1, :-1], np.s_[:-1, 1:], np.s_[1:, 1:], np.s_[1:, :-1]]
-    ends, crossed = [], []
+    di, dj = np.array([0, 0, 1, 1]), np.array([0, 1, 1, 0])
+    rows, columns = v.shape[0] - 1, v.shape[1] - 1
+    corners = [above[a : a + rows, b : b + columns] for a, b in zip(di, dj, strict=True)]
+    crossed = np.stack([corners[k] != corners[(k + 1) % 4] for k in range(4)], axis=-1)
+    # Only the few cells the contour passes through need their crossings worked out.
+    i, j = np.nonzero(crossed.any(axis=-1))
+    crossed = crossed[i, j]
+    ends = []
     for k in range(4):  # the edge from corner k to corner k + 1
-        a, b = cells[k], cells[(k + 1) % 4]
-        va, vb = v[a], v[b]
+        ia, ja, ib, jb = i + di[k], j + dj[k], i + di[(k + 1) % 4], j + dj[(k + 1) % 4]
+        va, vb = v[ia, ja], v[ib, jb]
         t = np.divide(va, va - vb, out=np.full_like(va, 0.5), where=va != vb)
-        ends.append(np.stack([gx[a] + t * (gx[b] - gx[a]), gy[a] + t * (gy[b] - gy[a])], -1))
-        crossed.append((va > 0) != (vb > 0))
-    ends = np.stack(ends, axis=2).reshape(-1, 4, 2)
-    crossed = np.stack(crossed, axis=2).reshape(-1, 4)
+        ends.append(np.stack([xs[ja] + t * (xs[jb] - xs[ja]), ys[ia] + t * (ys[ib] - ys[ia])], -1))
+    ends = np.stack(ends, axis=1).reshape(-1, 4, 2)
     count = crossed.sum(axis=1)
     two = count == 2
     first_two = np.argsort(~crossed[two], axis=1, kind="stable")[:, :2]

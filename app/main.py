@@ -9,11 +9,14 @@ from pathlib import Path
 
 import plotly
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 
 from app.api import router
 from app.classical import ComparisonCache
@@ -53,6 +56,8 @@ def create_app(
     # Classical models' fits, shared by every session (see ComparisonCache).
     app.state.comparisons = ComparisonCache()
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _unreadable_body)
+    app.add_exception_handler(ClientDisconnect, _client_gone)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index(request: Request) -> HTMLResponse:
@@ -82,8 +87,28 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     detail = []
     for error in exc.errors():
         loc = [str(part) for part in error["loc"] if part not in ("body", "query", "path")]
-        field = ".".join(loc) or "body"
+        # Undecodable JSON is located at a character position, which names no field.
+        field = "body" if error["type"] == "json_invalid" else ".".join(loc) or "body"
         detail.append(
             {"field": field, "message": describe_error(field, error), "type": error["type"]}
         )
     return JSONResponse({"detail": detail}, status_code=422)
+
+
+async def _unreadable_body(request: Request, exc: Exception) -> JSONResponse | Response:
+    """FastAPI answers 400 to a body it cannot even decode (bytes that are not UTF-8), and to
+    one cut short by a client that hung up (nobody reads that answer). No route here sends 400
+    itself, so a 400 is always one of those: give it the 422 any other bad body gets."""
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 400:
+        message = "body must be JSON (UTF-8 text)"
+        detail = [{"field": "body", "message": message, "type": "json_invalid"}]
+        return JSONResponse({"detail": detail}, status_code=422)
+    return await http_exception_handler(request, exc)
+
+
+async def _client_gone(request: Request, exc: Exception) -> Response:
+    """A client hung up while sending its body (a closed tab during a CSV upload). Nothing was
+    changed and nobody is listening: answer 499, as nginx does, rather than log a server error
+    with its traceback."""
+    return Response(status_code=499)

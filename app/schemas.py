@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from app.classical import BOUNDS as CLASSICAL_BOUNDS
 from app.datasets import DATASETS
@@ -49,9 +49,20 @@ def _distinct(names: list[str]) -> list[str]:
     return names
 
 
+# Numbers in a body are strict: JSON's true and false are not the numbers 1 and 0 (pydantic
+# would take them as such, and the schema promises numbers), and "5" is not 5.
+
+
 def _bounded(name: str, default: Any) -> Any:
     low, high = LIMITS[name]
-    return Field(default, ge=low, le=high, allow_inf_nan=False)
+    return Field(default, ge=low, le=high, allow_inf_nan=False, strict=True)
+
+
+def _not_bool(value: Any) -> Any:
+    # A Literal of numbers cannot be strict, and False == 0: refuse booleans by hand.
+    if isinstance(value, bool):
+        raise ValueError("a number, not true or false")
+    return value
 
 
 class ConfigBody(BaseModel):
@@ -61,12 +72,15 @@ class ConfigBody(BaseModel):
 
     dataset: DatasetName = DEFAULTS.dataset
     features: Annotated[list[FeatureName], AfterValidator(_distinct)] = Field(
-        list(DEFAULTS.features), min_length=1, max_length=len(FEATURES)
+        list(DEFAULTS.features),
+        min_length=1,
+        max_length=len(FEATURES),
+        json_schema_extra={"uniqueItems": True},
     )
     n_points: int = _bounded("n_points", DEFAULTS.n_points)
     noise: float = _bounded("noise", DEFAULTS.noise)
     test_fraction: float = _bounded("test_fraction", DEFAULTS.test_fraction)
-    hidden_layers: list[Annotated[int, Field(ge=1, le=8)]] = Field(
+    hidden_layers: list[Annotated[int, Field(ge=1, le=8, strict=True)]] = Field(
         list(DEFAULTS.hidden_layers), max_length=6
     )
     activation: ActivationName = DEFAULTS.activation
@@ -100,34 +114,53 @@ class ViewBody(BaseModel):
     layer: int = _bounded("layer", ...)
     projection: Literal["pca", "neurons"]
     dims: int = _bounded("dims", 2)
-    neurons: list[Annotated[int, Field(ge=0, le=7)]] = Field([], max_length=3)
+    neurons: list[Annotated[int, Field(ge=0, le=7, strict=True)]] = Field([], max_length=3)
 
 
-FiniteWeight = Annotated[float, Field(allow_inf_nan=False, ge=-1e6, le=1e6)]
+FiniteWeight = Annotated[float, Field(allow_inf_nan=False, ge=-1e6, le=1e6, strict=True)]
+
+
+def _rectangular(rows: list[list[float]]) -> list[list[float]]:
+    # Ragged rows make no matrix (NumPy refuses them): a 422 here, not an error in the route.
+    if len({len(row) for row in rows}) > 1:
+        raise ValueError("every row of w has the same length")
+    return rows
 
 
 class LayerBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    w: list[Annotated[list[FiniteWeight], Field(min_length=1, max_length=8)]] = Field(
-        min_length=1, max_length=8
-    )
+    w: Annotated[
+        list[Annotated[list[FiniteWeight], Field(min_length=1, max_length=8)]],
+        AfterValidator(_rectangular),
+    ] = Field(min_length=1, max_length=8)
     b: list[FiniteWeight] = Field(min_length=1, max_length=8)
+
+
+# A whole, valid file (logistic regression on the textbook's points), for the API docs and for
+# the fuzz tests, which could hardly guess weights that fit their settings.
+NETWORK_EXAMPLE = {
+    "format": "layerscope-network",
+    "version": 1,
+    "config": {"dataset": "class-ab", "hidden_layers": []},
+    "step": 0,
+    "layers": [{"w": [[0.5], [-0.5]], "b": [0.0]}],
+}
 
 
 class NetworkFile(BaseModel):
     """A trained network, as exported: its settings and weights (the data comes from the seed)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [NETWORK_EXAMPLE]})
 
     format: Literal["layerscope-network"] = "layerscope-network"
-    version: Literal[1] = 1
+    version: Annotated[Literal[1], BeforeValidator(_not_bool)] = 1
     config: ConfigBody
-    step: int = Field(0, ge=0, le=10**9)
+    step: int = Field(0, ge=0, le=10**9, strict=True)
     layers: list[LayerBody] = Field(min_length=1, max_length=7)
 
 
-Coordinate = Annotated[float, Field(allow_inf_nan=False, ge=-10, le=10)]
+Coordinate = Annotated[float, Field(allow_inf_nan=False, ge=-10, le=10, strict=True)]
 
 
 class PointBody(BaseModel):
@@ -137,13 +170,48 @@ class PointBody(BaseModel):
 
     x1: Coordinate
     x2: Coordinate
-    label: Literal[0, 1] = 0
+    label: Annotated[Literal[0, 1], BeforeValidator(_not_bool)] = 0
+
+
+# Response bodies. They are what the OpenAPI schema promises, and the fuzz tests check every
+# answer against them, so each must be true of every answer the routes give.
+
+
+class Metrics(BaseModel):
+    """Loss and score on training and test points (None where there is nothing to measure)."""
+
+    train_loss: float | None
+    train_accuracy: float | None
+    test_loss: float | None
+    test_accuracy: float | None
+    train_r2: float | None
+    test_r2: float | None
+
+
+class Frame(BaseModel):
+    """What the page draws. The top level is exact; the panels inside (data, boundary, layers,
+    network, loop) are plain JSON objects whose shape depends on the problem and the network."""
+
+    revision: int = Field(ge=0)
+    training: bool
+    stopped_reason: Literal["diverged", "idle"] | None
+    timeline: list[int]
+    phase: Literal["forward", "loss", "backward", "update"] | None
+    step: int = Field(ge=0)
+    problem: Literal["binary", "multiclass", "regression"]
+    metrics: Metrics
+    loop: dict[str, Any]
+    data: dict[str, Any]
+    boundary: dict[str, Any]
+    layers: list[dict[str, Any]] = Field(min_length=1)
+    network: dict[str, Any]
+    timeline_index: int | None = Field(ge=0)
 
 
 class SessionCreated(BaseModel):
     session_id: str
     config: ConfigBody
-    frame: dict[str, Any]
+    frame: Frame
 
 
 class SessionSummary(BaseModel):
@@ -159,7 +227,54 @@ class TrainingStatus(BaseModel):
 
 class ConfigChanged(BaseModel):
     config: ConfigBody
-    frame: dict[str, Any]
+    frame: Frame
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+    # pydantic's name for the problem; only on errors found while reading the request.
+    type: str | None = None
+
+
+class FieldErrors(BaseModel):
+    """A 422: one entry per problem, naming the field and what it accepts."""
+
+    detail: list[FieldError] = Field(min_length=1)
+
+
+class Detail(BaseModel):
+    """A 404 or 413: one sentence."""
+
+    detail: str
+
+
+class Limit(BaseModel):
+    min: float
+    max: float
+
+
+class Choice(BaseModel):
+    value: str
+    label: str
+
+
+class DatasetChoice(Choice):
+    problem: Literal["binary", "multiclass", "regression"]
+
+
+class Choices(BaseModel):
+    dataset: list[DatasetChoice]
+    activation: list[Choice]
+    features: list[Choice]
+    optimizer: list[Choice]
+    regularization: list[Choice]
+
+
+class Options(BaseModel):
+    defaults: ConfigBody
+    limits: dict[str, Limit]
+    choices: Choices
 
 
 def describe_error(field: str, error: dict[str, Any]) -> str:
@@ -171,6 +286,8 @@ def describe_error(field: str, error: dict[str, Any]) -> str:
 
 
 def _describe(field: str, error: dict[str, Any]) -> str:
+    if error["type"] == "json_invalid":
+        return f"body must be JSON: {error.get('ctx', {}).get('error', error['msg'])}"
     if field.startswith("hidden_layers."):
         low, high = LIMITS["neurons"]
         return f"hidden_layers: each layer has {low} to {high} neurons"
@@ -183,6 +300,8 @@ def _describe(field: str, error: dict[str, Any]) -> str:
         return f"{field} must be a finite number from -10 to 10"
     if field == "label":
         return "label must be 0 (class A) or 1 (class B)"
+    if field.startswith("layers") and error["type"] == "value_error":
+        return f"{field}: {error['ctx']['error']}"
     if field.startswith("layers"):
         return f"{field}: weights must be finite numbers from -1e6 to 1e6, at most 8 per row"
     if field.startswith("neurons"):

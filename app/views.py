@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from app.encoding import rounded, with_gaps, xy
+from app.encoding import floats, with_gaps, xy
 from app.features import RAW
 from app.features import label as feature_label
 from app.geometry import pca_basis, readout_basis
@@ -212,11 +212,11 @@ def layer_view(
     if exact:
         w_view, b_view = basis @ w_out, centre @ w_out + out.b
         if problem == "binary":  # sigmoid(w·a + b) = 0.5 exactly where w·a + b = 0
-            view["separator"] = {"w": rounded(w_view[:, 0]), "b": round(float(b_view[0]), 6)}
+            view["separator"] = {"w": floats(w_view[:, 0]), "b": round(float(b_view[0]), 6)}
         elif problem == "multiclass":  # two classes tie where their scores are equal
-            view["scores"] = {"w": rounded(w_view.T), "b": rounded(b_view, 6)}
+            view["scores"] = {"w": floats(w_view.T), "b": floats(b_view)}
         else:  # the prediction itself: a straight ramp
-            view["ramp"] = {"w": rounded(w_view[:, 0]), "b": round(float(b_view[0]), 6)}
+            view["ramp"] = {"w": floats(w_view[:, 0]), "b": round(float(b_view[0]), 6)}
     return view, (basis if share is not None else None)
 
 

@@ -11,7 +11,11 @@ def print_table(title: str, header: Sequence[str], rows: Sequence[Sequence[objec
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
     print(f"\n{title}")
     for n, row in enumerate(cells):
-        print("  " + "  ".join(c.rjust(w) if n else c.ljust(w) for c, w in zip(row, widths)))
+        aligned = [
+            c.ljust(w) if n == 0 or i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        print("  " + "  ".join(aligned))
         if n == 0:
             print("  " + "  ".join("-" * w for w in widths))
 

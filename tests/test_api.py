@@ -7,6 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.main import create_app
+from app.schemas import NETWORK_EXAMPLE
 from app.sessions import SessionStore
 from app.views import phrase
 
@@ -136,6 +137,15 @@ def in_range(field, low, high):
         ({"features": []}, "features", FEATURES_MESSAGE),
         ({"features": ["x1", "x1"]}, "features", FEATURES_MESSAGE),
         ({"features": ["x3"]}, "features.0", FEATURES_MESSAGE),
+        # Found by the fuzzer: JSON's true and false were taken as the numbers 1 and 0.
+        ({"seed": False}, "seed", in_range("seed", "0", "2.14748e+09")),
+        ({"noise": True}, "noise", in_range("noise", "0", "1")),
+        (
+            {"hidden_layers": [True]},
+            "hidden_layers.0",
+            "hidden_layers: each layer has 1 to 8 neurons",
+        ),
+        ({"n_points": "50"}, "n_points", in_range("n_points", "10", "1000")),
     ],
 )
 def test_bad_config_is_rejected_and_the_session_kept(client, body, field, message):
@@ -151,6 +161,29 @@ def test_bad_config_is_rejected_and_the_session_kept(client, body, field, messag
     assert summary["step"] == 3 and summary["config"]["dataset"] == "moons"
 
 
+@pytest.mark.parametrize(
+    "method, path, body, field",
+    [
+        ("POST", "/points", {"x1": 0, "x2": 0, "label": False}, "label"),
+        ("POST", "/points/remove", {"x1": True, "x2": 0}, "x1"),
+        ("PUT", "/view", {"layer": 1, "projection": "neurons", "neurons": [False, 1]}, "neurons.0"),
+        ("POST", "/import", {**NETWORK_EXAMPLE, "step": False}, "step"),
+        ("POST", "/import", {**NETWORK_EXAMPLE, "version": True}, "version"),
+    ],
+)
+def test_booleans_are_not_numbers(client, method, path, body, field):
+    """Found by the fuzzer: pydantic took true and false for 1 and 0 where the schema promised
+    numbers, and the request was carried out."""
+    sid = new_session(client, dataset="class-ab")
+    before = client.get(f"/api/sessions/{sid}/frame").json()
+    r = client.request(method, f"/api/sessions/{sid}{path}", json=body)
+    assert r.status_code == 422
+    assert [d["field"] for d in r.json()["detail"]] == [field]
+    after = client.get(f"/api/sessions/{sid}/frame").json()
+    assert after["revision"] == before["revision"]
+    assert client.post(f"/api/sessions/{sid}/import", json=NETWORK_EXAMPLE).status_code == 200
+
+
 @pytest.mark.parametrize("literal", [b"NaN", b"Infinity", b"-Infinity", b"1e999"])
 def test_non_finite_numbers_are_rejected(client, literal):
     sid = new_session(client)
@@ -163,7 +196,9 @@ def test_non_finite_numbers_are_rejected(client, literal):
     assert r.json()["detail"][0]["field"] == "noise"
 
 
-@pytest.mark.parametrize("body", [{"steps": 0}, {"steps": 1001}, {"steps": 2.5}, {"steps": None}])
+@pytest.mark.parametrize(
+    "body", [{"steps": 0}, {"steps": 1001}, {"steps": 2.5}, {"steps": None}, {"steps": True}]
+)
 def test_bad_step_count(client, body):
     sid = new_session(client)
     r = client.post(f"/api/sessions/{sid}/step", json=body)
@@ -178,6 +213,34 @@ def test_malformed_json_is_a_422(client):
         f"/api/sessions/{sid}/config", content=b"{", headers={"content-type": "application/json"}
     )
     assert r.status_code == 422
+    # The error is at a character position, but the field it names is the body.
+    assert r.json()["detail"] == [
+        {
+            "field": "body",
+            "message": "body must be JSON: Expecting property name enclosed in double quotes",
+            "type": "json_invalid",
+        }
+    ]
+
+
+def test_a_body_that_is_not_utf8_is_a_422(client):
+    """Found by the fuzzer: FastAPI answered 400, which no route declared."""
+    sid = new_session(client)
+    for method, path in [("PUT", "/config"), ("POST", "/step"), ("POST", "/points")]:
+        r = client.request(
+            method,
+            f"/api/sessions/{sid}{path}",
+            content=b"\x18O\xff\x0e",
+            headers={"content-type": "application/json"},
+        )
+        assert r.status_code == 422, path
+        message = "body must be JSON (UTF-8 text)"
+        assert r.json() == {
+            "detail": [{"field": "body", "message": message, "type": "json_invalid"}]
+        }
+    assert client.get(f"/api/sessions/{sid}").json()["step"] == 0
+    # Other errors keep their own status and body.
+    assert client.get("/api/sessions/nope").json() == {"detail": "Session not found"}
 
 
 @pytest.mark.parametrize(
@@ -400,6 +463,11 @@ def broken(exported, **changes):
             lambda e: broken(e, layers=[{"w": [["NaN"]], "b": [0]}] + e["layers"][1:]),
             "layers.0.w.0.0",
             "layers.0.w.0.0: weights must be finite numbers from -1e6 to 1e6, at most 8 per row",
+        ),
+        (  # found by the fuzzer: ragged rows were a 500
+            lambda e: broken(e, layers=[{"w": [[0.0], [0.0, 0.0]], "b": [0.0]}]),
+            "layers.0.w",
+            "layers.0.w: every row of w has the same length",
         ),
     ],
 )

@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
+from sent import build_frame
 
 from app.features import FEATURES, feature_map
-from app.frames import build_frame
 from app.training import TrainingConfig, new_state, train_steps
 from app.views import phrase
 

@@ -4,8 +4,8 @@ import json
 
 import numpy as np
 import pytest
+from sent import build_frame
 
-from app.frames import build_frame
 from app.geometry import contour_segments, pca_basis
 from app.training import TrainingConfig, new_state, train_steps
 from app.views import GRID_LINES, Projection, phrase

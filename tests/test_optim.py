@@ -99,7 +99,7 @@ def test_every_optimizer_learns_xor(optimizer):
     lr = {"sgd": 0.3, "momentum": 0.1, "adam": 0.01}[optimizer]
     state = new_state(TrainingConfig(dataset="xor", optimizer=optimizer, learning_rate=lr))
     train_steps(state, 1500)
-    from app.frames import build_frame
+    from sent import build_frame
 
     frame, _ = build_frame(state, {})
     assert frame["metrics"]["train_accuracy"] >= 0.95

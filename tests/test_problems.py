@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from gradcheck import numerical_gradients
+from sent import build_frame
 
 from app.datasets import BUMPS, DATASETS, PLANE_SLOPE, bump_sum, make_dataset
-from app.frames import build_frame
 from app.main import create_app
 from app.model import (
     ACTIVATIONS,

@@ -5,8 +5,8 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from sent import build_frame
 
-from app.frames import build_frame
 from app.training import (
     PHASES,
     TrainingConfig,

@@ -1,6 +1,7 @@
 // Talks to the server. One SessionClient per tab; it recreates its session (same settings)
 // if the server no longer knows it, e.g. after a restart or an idle expiry.
 
+import { PACKED_TYPE, unpackFrame } from "./frame_format.js";
 import { t } from "./i18n.js";
 
 // A refusal with a reason to show the learner (a 4xx answer, or a file the page cannot use),
@@ -9,7 +10,8 @@ export class ApiError extends Error {}
 
 // A body that is a string goes as CSV text; anything else as JSON.
 async function request(method, url, body) {
-  const options = { method, headers: {} };
+  // Frames come packed (a fraction of JSON's size and cost); everything else is JSON.
+  const options = { method, headers: { Accept: `${PACKED_TYPE}, application/json` } };
   if (typeof body === "string") {
     options.headers["Content-Type"] = "text/csv";
     options.body = body;
@@ -24,8 +26,10 @@ async function request(method, url, body) {
     throw new ApiError(t("run.offline"));  // no answer at all: the server is down or restarting
   }
   if (response.status === 204) return { status: 204, body: null };
-  if ((response.headers.get("Content-Type") || "").startsWith("text/csv")) {
-    return { status: response.status, body: await response.text() };
+  const type = response.headers.get("Content-Type") || "";
+  if (type.startsWith("text/csv")) return { status: response.status, body: await response.text() };
+  if (type.startsWith(PACKED_TYPE)) {
+    return { status: response.status, body: unpackFrame(await response.arrayBuffer()) };
   }
   const payload = await response.json().catch(() => null);
   if (!response.ok) {

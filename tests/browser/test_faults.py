@@ -6,6 +6,8 @@ import json
 import pytest
 from playwright.sync_api import expect
 
+pytestmark = pytest.mark.browser
+
 PAYLOAD = '<img src=x onerror="window.__xss = 1">'
 
 

@@ -1,6 +1,9 @@
 """Smooth motion: with it on, layer panels glide between frames; off, they jump."""
 
+import pytest
 from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
 
 PANEL = "#layer-plot-1"
 

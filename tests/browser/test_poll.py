@@ -1,6 +1,9 @@
 """The Train loop: never two frame requests in flight, and every frame received is drawn."""
 
+import pytest
 from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
 
 FRAMES = "() => window.layerscope.renderStats.frames"
 

@@ -1,0 +1,122 @@
+"""What one frame costs the server: 10 training steps, building the frame (boundary map, every
+layer's view, the network diagram) and encoding it, and its size on the wire, packed (what the
+page asks for) beside plain JSON.
+
+    python benchmarks/frame.py            # 200 repeats per network
+    python benchmarks/frame.py --quick    # 20 repeats (for CI: prints, never judges)
+
+Times are CPU time of this thread (medians), so other work on a busy machine counts less.
+Target for 2-8-8-1, 200 points: building + encoding at most 1 ms, at most 60 KB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from fastapi.testclient import TestClient  # noqa: E402
+
+from app.encoding import PACKED_MEDIA_TYPE, pack, to_json  # noqa: E402
+from app.frames import build_frame  # noqa: E402
+from app.main import create_app  # noqa: E402
+from app.training import TrainingConfig, new_state, train_steps  # noqa: E402
+from benchmarks.table import print_table  # noqa: E402
+
+NETWORKS = {
+    "2-4-2-1": (4, 2),
+    "2-8-8-1": (8, 8),
+    "2-16-16-16-1": (16, 16, 16),
+    "six layers of 8": (8,) * 6,
+}
+DEFAULT = "2-8-8-1"
+STEPS = 10
+LIMIT_MS, LIMIT_KB = 1.0, 60
+
+
+def cpu_ms(action: Callable[[], object], repeats: int) -> float:
+    """Median CPU milliseconds of one call."""
+    times = []
+    for _ in range(repeats):
+        started = time.thread_time()
+        action()
+        times.append(time.thread_time() - started)
+    return statistics.median(times) * 1000
+
+
+def measure(config: TrainingConfig, repeats: int) -> list[object]:
+    state = new_state(config)
+    train_steps(state, 50)  # past the first steps, as a learner would see it
+    bases: dict = {}
+
+    def build() -> dict:
+        nonlocal bases
+        frame, bases = build_frame(state, bases)
+        return frame
+
+    frame = build()
+    steps = cpu_ms(lambda: train_steps(state, STEPS), repeats)
+    built = cpu_ms(build, repeats)
+    packed = cpu_ms(lambda: pack(frame), repeats)
+    as_json = cpu_ms(lambda: to_json(frame), max(repeats // 4, 3))
+    size, json_size = len(pack(frame)), len(to_json(frame))
+    return [steps, built, packed, built + packed, size / 1000, as_json, json_size / 1000]
+
+
+def paused_poll_us(repeats: int) -> float:
+    """Wall time of a poll of a paused session that has nothing new: a 204, no frame built."""
+    with TestClient(create_app()) as client:
+        sid = client.post("/api/sessions", json={}).json()["session_id"]
+        revision = client.get(f"/api/sessions/{sid}/frame").json()["revision"]
+        url = f"/api/sessions/{sid}/frame?since={revision}"
+        times = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            assert client.get(url, headers={"Accept": PACKED_MEDIA_TYPE}).status_code == 204
+            times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1e6
+
+
+def main(quick: bool = False) -> int:
+    repeats = 20 if quick else 200
+    rows, default = [], None
+    problems = {
+        **{name: TrainingConfig(hidden_layers=hidden) for name, hidden in NETWORKS.items()},
+        "2-8-8-3 (3 classes)": TrainingConfig(
+            dataset="spiral-arms", classes=3, hidden_layers=(8, 8)
+        ),
+    }
+    for name, config in problems.items():
+        row = measure(config, repeats)
+        rows.append([name, *row])
+        if name == DEFAULT:
+            default = row
+    header = [
+        "network",
+        f"{STEPS} steps ms",
+        "build ms",
+        "pack ms",
+        "build+pack ms",
+        "packed KB",
+        "JSON ms",
+        "JSON KB",
+    ]
+    print_table(f"frame: server CPU per frame (median of {repeats}), 200 points", header, rows)
+    print(f"  paused session polled with nothing new (204): {paused_poll_us(repeats):.0f} µs")
+    ms, kb = default[3], default[4]
+    met = ms <= LIMIT_MS and kb <= LIMIT_KB
+    verdict = "met" if met else "NOT met"
+    print(f"  target for {DEFAULT}: ≤ {LIMIT_MS} ms and ≤ {LIMIT_KB} KB: {verdict}", end="")
+    print(f" ({ms:.2f} ms, {kb:.0f} KB; the {STEPS} steps add {default[0]:.2f} ms)")
+    return 0 if quick or met else 1
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="few repeats (for CI)")
+    sys.exit(main(parser.parse_args().quick))

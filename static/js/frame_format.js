@@ -1,0 +1,40 @@
+// Reads a packed frame (app/encoding.py describes the layout) into the same object its JSON
+// would give: plain arrays, null for the gaps between lines, bytes scaled back to numbers.
+
+export const PACKED_TYPE = "application/x-layerscope-frame";
+
+export function unpackFrame(buffer) {
+  const view = new DataView(buffer);
+  const length = view.getUint32(0, true);
+  const header = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 4, length)));
+  return revive(header, buffer, 4 + length);
+}
+
+function revive(value, buffer, start) {
+  if (Array.isArray(value)) return value.map((item) => revive(item, buffer, start));
+  if (value === null || typeof value !== "object") return value;
+  if (value.$array) return shaped(numbers(value, buffer, start), value.shape);
+  const out = {};
+  for (const key of Object.keys(value)) out[key] = revive(value[key], buffer, start);
+  return out;
+}
+
+function numbers(ref, buffer, start) {
+  const count = ref.shape.reduce((a, b) => a * b, 1);
+  if (ref.$array === "f32") {
+    const floats = new Float32Array(buffer, start + ref.offset, count);
+    return Array.from(floats, (v) => (Number.isNaN(v) ? null : v));
+  }
+  const bytes = new Uint8Array(buffer, start + ref.offset, count);
+  if (ref.$array === "bool") return Array.from(bytes, (b) => b !== 0);
+  if (ref.low === undefined) return Array.from(bytes);
+  const scale = (ref.high - ref.low) / 255;
+  return Array.from(bytes, (b) => ref.low + b * scale);
+}
+
+// Rows of a 2D array as nested arrays (a heatmap's z, a weight matrix).
+function shaped(flat, shape) {
+  if (shape.length < 2) return flat;
+  const [rows, columns] = shape;
+  return Array.from({ length: rows }, (_, i) => flat.slice(i * columns, (i + 1) * columns));
+}
