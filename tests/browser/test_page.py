@@ -164,8 +164,11 @@ def test_timeline_scrubs_back_and_training_resumes_from_the_latest(page):
     page.wait_for_function("() => Number(document.querySelector('#step-count').textContent) >= 150")
     latest_heatmap = plot_data(page, "#plot-input")[0]["z"]
     page.locator("#timeline").fill("5")
-    expect(page.locator("#timeline-label")).to_have_text("looking back · step 5")
-    expect(page.locator("#step-count")).to_have_text("5")
+    # Snapshot 5 is step 5 until the timeline fills and is thinned (every other one dropped).
+    expect(page.locator("#timeline-label")).to_have_text(re.compile(r"looking back · step \d+$"))
+    step = int(page.locator("#timeline-label").inner_text().rsplit(" ", 1)[1])
+    assert step in (5, 10, 20, 40)
+    expect(page.locator("#step-count")).to_have_text(str(step))
     expect(page.get_by_role("button", name="Train", exact=True)).to_be_visible()  # paused
     assert plot_data(page, "#plot-input")[0]["z"] != latest_heatmap
     page.get_by_role("button", name="Train", exact=True).click()
