@@ -46,14 +46,19 @@ CSV_EXAMPLE = "x1,x2,label,split\n0,3,A,train\n1,2,B,train\n3,0,A,test\n2,1,B,tr
 CSV = {"content": {"text/csv": {"schema": {"type": "string"}, "example": CSV_EXAMPLE}}}
 
 
-def get_store(request: Request) -> SessionStore:
+# The dependencies and the poll are async where they only look things up: a sync function
+# would be handed to a worker thread and back for every request, which at a classroom's
+# thousand polls a second costs more than the polls themselves and starves the trainer.
+
+
+async def get_store(request: Request) -> SessionStore:
     return request.app.state.sessions
 
 
 StoreDep = Annotated[SessionStore, Depends(get_store)]
 
 
-def get_session(
+async def get_session(
     store: StoreDep, session_id: Annotated[str, Path(min_length=1, max_length=64)]
 ) -> Session:
     try:
@@ -69,9 +74,11 @@ def frame_response(request: Request, content: dict, status_code: int = 200) -> R
     """A frame (or a body holding one) as the bytes sent: packed if the client asks for it in
     its Accept header (the page does), JSON otherwise. The one place that decides how frames
     travel (app/encoding.py)."""
-    if PACKED_MEDIA_TYPE in request.headers.get("accept", ""):
-        return Response(pack(content), status_code, media_type=PACKED_MEDIA_TYPE)
-    return Response(to_json(content), status_code, media_type="application/json")
+    # One URL, two formats: caches must key on Accept.
+    headers = {"Vary": "Accept"}
+    if PACKED_MEDIA_TYPE in request.headers.get("accept", "").lower():
+        return Response(pack(content), status_code, headers, PACKED_MEDIA_TYPE)
+    return Response(to_json(content), status_code, headers, "application/json")
 
 
 @router.get("/options", response_model=Options)
@@ -262,7 +269,7 @@ def reset(request: Request, session: SessionDep) -> Response:
     response_model=Frame,
     responses={**FRAME, 204: {"description": "Nothing changed since revision `since`"}},
 )
-def read_frame(
+async def read_frame(
     request: Request,
     session: SessionDep,
     since: Annotated[int | None, Query(ge=0, description="Last revision the client has")] = None,
@@ -273,11 +280,11 @@ def read_frame(
     """The latest frame (204 if still revision `since`), or the frame of timeline snapshot `at`."""
     if at is not None:
         try:
-            return frame_response(request, session.frame_at(at))
+            return await run_in_threadpool(lambda: frame_response(request, session.frame_at(at)))
         except IndexError:
             last = session.timeline_length() - 1
             message = f"at must be a timeline index from 0 to {last}"
             raise HTTPException(422, [{"field": "at", "message": message}]) from None
     if since is not None and since == session.revision:
-        return Response(status_code=204)
-    return frame_response(request, session.frame())
+        return Response(status_code=204)  # answered on the event loop: nothing to build
+    return await run_in_threadpool(lambda: frame_response(request, session.frame()))

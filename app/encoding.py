@@ -47,9 +47,9 @@ class Quantized:
 
 def quantized(values: Array, low: float | None = None, high: float | None = None) -> Quantized:
     """Values to send as bytes over [low, high] (their own range where not given)."""
-    values = finite(values)
-    low = float(values.min()) if low is None else low
-    high = float(values.max()) if high is None else high
+    values = _bounded(finite(np.asarray(values, dtype=float)))
+    low = float(values.min(initial=0.0)) if low is None else low
+    high = float(values.max(initial=0.0)) if high is None else high
     return Quantized(values, low, high)
 
 
@@ -103,7 +103,8 @@ def _as_list(value: Any) -> list:
 def _listed(values: Array) -> list:
     if values.dtype == bool or np.issubdtype(values.dtype, np.integer):
         return values.tolist()
-    short = np.round(_bounded(values), JSON_DECIMALS)
+    # In float64: a float32 rounded to 6 decimals still prints as its float32 digits.
+    short = np.round(_bounded(values).astype(float), JSON_DECIMALS)
     gaps = np.isnan(short)
     return np.where(gaps, None, short).tolist() if gaps.any() else short.tolist()
 

@@ -288,7 +288,11 @@ async def run_trainer(store: SessionStore, period: float = 0.05) -> None:
     Each session gets the same slice per round, so one big network slows the round for all
     rather than starving the others.
     """
+    # Its own limiter: under load the requests can hold every token of the shared thread pool,
+    # and the trainer must not queue behind them (measured: 100 polling students left each
+    # session training 5 steps a second instead of 100).
+    own_thread = anyio.CapacityLimiter(1)
     while True:
         started = time.monotonic()
-        await anyio.to_thread.run_sync(store.tick)
+        await anyio.to_thread.run_sync(store.tick, limiter=own_thread)
         await asyncio.sleep(max(period - (time.monotonic() - started), 0.005))

@@ -206,8 +206,8 @@ def train_step(state: TrainingState) -> bool:
     """One step: forward on a batch, loss, backpropagation, one SGD update.
 
     Returns False, leaving the weights as they were, if the update would make any weight NaN
-    or infinite, or a layer's weights larger than WEIGHT_LIMIT (their Euclidean norm); the run
-    is then marked as diverged. (A loss that overflows always shows up in the weights within a
+    or infinite, or a layer's weights larger than WEIGHT_LIMIT (their root mean square); the
+    run is then marked as diverged. (A loss that overflows always shows up in the weights within a
     step or two, so checking them is enough, and the fast path skips computing the loss.) A
     step begun phase by phase is finished.
     """
@@ -298,7 +298,10 @@ def _batch(state: TrainingState) -> tuple[Array, Array]:
 def _weights_sane(layers: list[Layer]) -> bool:
     # No network that fits these datasets needs weights anywhere near WEIGHT_LIMIT; past it,
     # activations overflow on the wider plotting grid even while the training loss is finite.
-    # The sum of squares bounds every weight, is one fast call per array (this runs every
-    # step), and is NaN or infinite whenever a weight is, which fails the comparison as it must.
-    limit = WEIGHT_LIMIT**2
-    return all(np.vdot(la.w, la.w) < limit and np.vdot(la.b, la.b) < limit for la in layers)
+    # The root mean square is below the limit whenever every weight is (so an imported network
+    # within the schema's bounds passes), is one fast call per array (this runs every step),
+    # and is NaN or infinite whenever a weight is, which fails the comparison as it must.
+    def rms_within(a: Array) -> bool:
+        return np.vdot(a, a) < WEIGHT_LIMIT**2 * a.size
+
+    return all(rms_within(la.w) and rms_within(la.b) for la in layers)

@@ -15,18 +15,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.server import running_server  # noqa: E402
 from benchmarks.table import print_table  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,8 +45,8 @@ FAST_PERIOD = 0.02
 SERVE = (
     "import sys, uvicorn\n"
     "from app.main import create_app\n"
-    "uvicorn.run(create_app(trainer_period=float(sys.argv[2])), host='127.0.0.1',"
-    " port=int(sys.argv[1]), log_level='warning')\n"
+    "uvicorn.run(create_app(trainer_period=float(sys.argv[1])), host='127.0.0.1',"
+    " port=int(sys.argv[2]), log_level='warning')\n"
 )
 # Everything the page must have on screen while it is measured.
 PANELS = "#plot-input, #plot-loss, .layer-plot, #network canvas"
@@ -66,33 +63,6 @@ SNAPSHOT = """() => ({
 })"""
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(period: float) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-c", SERVE, str(port), str(period)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/api/options", timeout=1)
-            return process, url
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError("uvicorn did not start") from None
-            time.sleep(0.1)
-
-
 class InFlight:
     """Frame requests under way at once, from the browser's own request events."""
 
@@ -101,7 +71,7 @@ class InFlight:
         self.most = 0
 
     def watch(self, page) -> None:
-        frame = lambda request: "/frame" in request.url  # noqa: E731
+        frame = lambda request: request.url.split("?")[0].endswith("/frame")  # noqa: E731
         page.on("request", lambda r: frame(r) and self.started())
         page.on("requestfinished", lambda r: frame(r) and self.ended())
         page.on("requestfailed", lambda r: frame(r) and self.ended())
@@ -159,12 +129,8 @@ def main(quick: bool) -> int:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             for period in periods:
-                process, url = start_server(period)
-                try:
-                    results[period] = measure(browser, url, seconds, warmup)
-                finally:
-                    process.terminate()
-                    process.wait(timeout=10)
+                with running_server("-c", SERVE, str(period)) as (_, port):
+                    results[period] = measure(browser, f"http://127.0.0.1:{port}", seconds, warmup)
         finally:
             browser.close()
     rows = [

@@ -9,8 +9,8 @@ on 127.0.0.1 on a free port, and always stops it at the end, even on error. Ever
 its own keep-alive connection, creates a session with the default settings (POST
 /api/sessions), starts training (POST .../train) and then polls ``GET .../frame?since=REV``: one
 request at a time, and the rest of each 100 ms slept, as the page's Train loop does. Polls ask
-for ``Accept: application/x-layerscope-frame, application/json``; a JSON answer gives its
-revision, a binary one gives it in the ``X-Revision`` header (or the next poll omits ``since``).
+for ``Accept: application/x-layerscope-frame, application/json``, as the page does; the
+revision is read from the start of the answer (JSON, or the packed frame's JSON header).
 
 Measured over the N x seconds window: frames received per student per second (200 answers with
 a new revision), 204 answers, latency percentiles of every poll, errors (non-2xx answers and
@@ -31,13 +31,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import random
 import re
 import resource
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -49,6 +47,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.server import running_server  # noqa: E402
 from benchmarks.table import print_table  # noqa: E402
 
 PERIOD = 0.1  # seconds between polls: 10 frames a second
@@ -62,12 +61,6 @@ TICK = os.sysconf("SC_CLK_TCK")
 
 
 # ---- the server ------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def cpu_seconds(pid: int) -> float:
@@ -95,44 +88,6 @@ def memory_mb(pid: int) -> tuple[float, float]:
             if key in ("VmRSS", "VmHWM"):
                 values[key] = int(rest.split()[0]) / 1024
     return values["VmRSS"], values["VmHWM"]
-
-
-@contextlib.contextmanager
-def server():
-    """A real server on a free port of 127.0.0.1, stopped (and if need be killed) on exit."""
-    port = free_port()
-    with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "--port", str(port)],
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            wait_until_up(process, port, log)
-            yield process, port
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-def wait_until_up(process: subprocess.Popen, port: int, log) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        if process.poll() is not None:
-            log.seek(0)
-            raise RuntimeError(f"the server stopped: {log.read().decode()[-2000:]}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise RuntimeError("the server did not start within 30 s") from None
-            time.sleep(0.1)
 
 
 # ---- one HTTP/1.1 keep-alive connection -------------------------------------------------------
@@ -210,14 +165,11 @@ class Student:
     steps: list[int] = field(default_factory=list)  # the training step of the first, last frame
 
 
-def revision_of(headers: dict[str, str], body: bytes) -> int | None:
-    """The frame's revision: from a JSON body (its first key, found without parsing ~100 KB of
-    JSON), or from the X-Revision header of a binary one."""
-    if headers.get("content-type", "").startswith("application/json"):
-        found = REVISION.search(body, 0, 4096) or REVISION.search(body)
-        return int(found.group(1)) if found else None
-    value = headers.get("x-revision")
-    return int(value) if value and value.isdigit() else None
+def revision_of(body: bytes) -> int | None:
+    """The frame's revision, found without parsing the frame: it is among the first keys of
+    the JSON, which is also how a packed frame starts (its header is JSON)."""
+    found = REVISION.search(body, 0, 4096) or REVISION.search(body)
+    return int(found.group(1)) if found else None
 
 
 async def start_session(port: int) -> tuple[Connection, str]:
@@ -244,14 +196,14 @@ async def poll(
         if revision is not None:
             path += f"?since={revision}"
         try:
-            status, headers, body = await connection.request("GET", path, accept=ACCEPT)
+            status, _, body = await connection.request("GET", path, accept=ACCEPT)
             student.latencies.append(loop.time() - sent)
             if status == 200:
-                new = revision_of(headers, body)
+                new = revision_of(body)
                 if new is None or new != revision:
                     student.frames += 1
                     student.frame_bytes.append(len(body))
-                    if found := STEP.search(body, 0, 8192):  # JSON frames only
+                    if found := STEP.search(body, 0, 8192):  # in the JSON, or the packed header
                         student.steps[1:] = [int(found.group(1))]
                 revision = new
             elif status == 204:
@@ -359,7 +311,7 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def run_one(n: int, seconds: float, idle_check: bool, profiled: bool) -> dict:
-    with server() as (process, port):
+    with running_server("-m", "app.cli", "--port") as (process, port):
         result = asyncio.run(classroom(port, process.pid, n, seconds, profiled))
         if idle_check:
             # Students gone: their sessions still train until idle_stop has passed.

@@ -1,6 +1,7 @@
 """The packed frame format: the same frame as the JSON, in a fraction of the bytes."""
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -73,3 +74,12 @@ def test_the_page_gets_a_packed_frame_only_when_it_asks():
     assert as_json.headers["content-type"].startswith("application/json")
     assert packed.headers["content-type"] == PACKED_MEDIA_TYPE
     assert_same_frame(unpack(packed.content), as_json.json())
+
+
+def test_json_numbers_are_short():
+    state = new_state(PROBLEM_CONFIGS["binary"])
+    frame, _ = build_frame(state, {})
+    arrays = {key: frame[key] for key in ("boundary", "layers", "network", "data")}
+    text = to_json(arrays).decode()
+    # Six decimals at most, even for values computed in float32 (the boundary map).
+    assert text.count(".") > 1000 and not re.search(r"\.\d{7,}", text)

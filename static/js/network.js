@@ -66,7 +66,7 @@ export class NetworkDiagram {
     network.maps.forEach((map, k) => {
       paint(this.canvases[k], map, network.side);
       const last = network.sizes.length - 1;
-      const bias = map.layer > 0 ? t("network.bias", { value: network.biases[map.layer - 1][map.unit] }) : "";
+      const bias = map.layer > 0 ? t("network.bias", { value: network.biases[map.layer - 1][map.unit].toFixed(3) }) : "";
       this.canvases[k].title = t("network.unit", { unit: this.unitName(map, last), min: map.min, max: map.max, bias });
     });
     let k = 0;
@@ -74,7 +74,7 @@ export class NetworkDiagram {
       const line = this.links[k++];
       line.setAttribute("stroke", w >= 0 ? POSITIVE : NEGATIVE);
       line.setAttribute("stroke-width", String(Math.min(0.4 + 2.2 * Math.abs(w), 7)));
-      line.firstChild.textContent = t("network.weight", { w });
+      line.firstChild.textContent = t("network.weight", { w: w.toFixed(3) });
     })));
   }
 

@@ -15,7 +15,8 @@ class FrameRequests:
         self.now = 0
         self.most = 0
         self.answered = 0  # 200s: a frame to draw (204 means nothing new)
-        is_frame = lambda request: "/frame" in request.url  # noqa: E731
+        # The poll's path ends in /frame (not /static/js/frame_format.js).
+        is_frame = lambda request: request.url.split("?")[0].endswith("/frame")  # noqa: E731
         page.on("request", lambda r: is_frame(r) and self.start())
         page.on("requestfinished", lambda r: is_frame(r) and self.finish())
         page.on("requestfailed", lambda r: is_frame(r) and self.finish())
@@ -42,5 +43,6 @@ def test_training_keeps_one_request_in_flight_and_draws_every_frame(page):
     page.click("#train-button")
     expect(page.locator("#train-button")).to_have_attribute("aria-pressed", "false")
     assert requests.most == 1  # the next request waits for the previous answer
-    # Each answered frame is drawn; at most one is still on its way when we count.
-    assert drawn >= 20 and answered - 1 <= drawn <= answered + 1
+    # Each answered frame is drawn. Playwright reports responses a little late, and one frame
+    # may be on its way at each of the two counts: they can differ by 2, never more.
+    assert drawn >= 20 and abs(answered - drawn) <= 2
