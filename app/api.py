@@ -46,9 +46,8 @@ CSV_EXAMPLE = "x1,x2,label,split\n0,3,A,train\n1,2,B,train\n3,0,A,test\n2,1,B,tr
 CSV = {"content": {"text/csv": {"schema": {"type": "string"}, "example": CSV_EXAMPLE}}}
 
 
-# The dependencies and the poll are async where they only look things up: a sync function
-# would be handed to a worker thread and back for every request, which at a classroom's
-# thousand polls a second costs more than the polls themselves and starves the trainer.
+# The lookups and the poll are async: they run on the event loop with the trainer, rather than
+# handed to a worker thread and back (see run_trainer in app/sessions.py for why).
 
 
 async def get_store(request: Request) -> SessionStore:
@@ -286,5 +285,9 @@ async def read_frame(
             message = f"at must be a timeline index from 0 to {last}"
             raise HTTPException(422, [{"field": "at", "message": message}]) from None
     if since is not None and since == session.revision:
-        return Response(status_code=204)  # answered on the event loop: nothing to build
-    return await run_in_threadpool(lambda: frame_response(request, session.frame()))
+        return Response(status_code=204)
+    # Built on the event loop (see run_trainer), unless a request holds the session.
+    frame = session.frame_at_once()
+    if frame is None:
+        return await run_in_threadpool(lambda: frame_response(request, session.frame()))
+    return frame_response(request, frame)

@@ -16,7 +16,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import anyio
 import numpy as np
 
 from app.features import RAW
@@ -135,15 +134,31 @@ class Session:
 
     def pause(self, reason: str | None = None) -> None:
         with self.lock:
-            if self.training:
-                self.training, self.stopped_reason = False, reason
-                self.revision += 1
+            self._pause(reason)
 
-    def train_tick(self) -> None:
-        """One slice of background training: the config's steps per frame."""
-        with self.lock:
-            if self.training:
+    def train_tick(self, unwatched: bool) -> None:
+        """One slice of background training (the config's steps per frame), or a pause if
+        nobody is watching. Skipped if a request holds the session: it gets its turn next
+        round, and the trainer, which runs on the event loop, never waits."""
+        if not self.lock.acquire(blocking=False):
+            return
+        try:
+            if unwatched:
+                self._pause(reason="idle")
+            elif self.training:
                 self._advance(self.state.config.steps_per_frame)
+        finally:
+            self.lock.release()
+
+    def frame_at_once(self) -> dict[str, Any] | None:
+        """The latest frame, or None at once if a request holds the session (so that the event
+        loop, which answers polls, never waits for a long request)."""
+        if not self.lock.acquire(blocking=False):
+            return None
+        try:
+            return self._frame()
+        finally:
+            self.lock.release()
 
     def frame(self) -> dict[str, Any]:
         with self.lock:
@@ -194,6 +209,11 @@ class Session:
         self._bases: dict = {}
         self._cached: tuple[int, dict[str, Any]] | None = None
         self.revision += 1
+
+    def _pause(self, reason: str | None) -> None:
+        if self.training:
+            self.training, self.stopped_reason = False, reason
+            self.revision += 1
 
     def _advance(self, n: int) -> None:
         self.phase = None
@@ -266,33 +286,33 @@ class SessionStore:
     def __len__(self) -> int:
         return len(self._sessions)
 
-    def tick(self) -> None:
-        """One round of background work: expire, pause the unwatched, train the rest."""
+    def training(self) -> list[Session]:
+        """The sessions training now, after dropping those nobody has asked about for ``ttl``."""
         now = self.clock()
         with self._lock:
             for session in [s for s in self._sessions.values() if now - s.last_seen > self.ttl]:
                 del self._sessions[session.id]
-            sessions = list(self._sessions.values())
-        for session in sessions:
-            if not session.training:
-                continue
-            if now - session.last_seen > self.idle_stop:
-                session.pause(reason="idle")
-            else:
-                session.train_tick()
+            return [s for s in self._sessions.values() if s.training]
+
+    def unwatched(self, session: Session) -> bool:
+        """True if nobody has polled the session for ``idle_stop``: its training should stop."""
+        return self.clock() - session.last_seen > self.idle_stop
 
 
 async def run_trainer(store: SessionStore, period: float = 0.05) -> None:
-    """Advance every training session one slice per period, off the event loop.
+    """Advance every training session one slice per period.
 
     Each session gets the same slice per round, so one big network slows the round for all
-    rather than starving the others.
+    rather than starving the others. The slices run on the event loop, one session at a time
+    with requests let in between, and polls are answered there too (app/api.py): the server's
+    steady work stays on one thread. In a worker thread the trainer spent most of its time
+    waiting for Python's GIL, which NumPy releases and takes back many times a step: measured
+    with 25 students polling (benchmarks/load.py), each session trained 43 steps a second
+    instead of 100, and got 6 frames a second instead of 9.6.
     """
-    # Its own limiter: under load the requests can hold every token of the shared thread pool,
-    # and the trainer must not queue behind them (measured: 100 polling students left each
-    # session training 5 steps a second instead of 100).
-    own_thread = anyio.CapacityLimiter(1)
     while True:
         started = time.monotonic()
-        await anyio.to_thread.run_sync(store.tick, limiter=own_thread)
+        for session in store.training():
+            session.train_tick(unwatched=store.unwatched(session))
+            await asyncio.sleep(0)
         await asyncio.sleep(max(period - (time.monotonic() - started), 0.005))
