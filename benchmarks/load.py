@@ -259,9 +259,9 @@ async def classroom(port: int, pid: int, n: int, seconds: float, profiled: bool)
 CATEGORIES = [
     ("training (train_tick)", ("train_tick",)),
     ("building frames (build_frame)", ("build_frame",)),
-    ("JSON encoding (JSONResponse.render)", ("render (starlette", "json/encoder", "dumps (json")),
+    ("encoding frames (pack, to_json)", ("pack (app", "to_json (app", "json/encoder")),
     ("access log (logging)", ("logging/",)),
-    ("HTTP parsing (h11)", ("h11/", "h11_impl")),
+    ("HTTP (uvicorn's protocol: httptools or h11)", ("httptools", "h11/", "h11_impl")),
     ("thread handoff (anyio, threading)", ("anyio/", "threading.py")),
     ("routing, middleware (starlette, fastapi)", ("starlette/", "fastapi/")),
     ("event loop (asyncio)", ("asyncio/",)),

@@ -4,23 +4,22 @@
     python benchmarks/run.py --quick         # each in its quick mode (what CI runs)
     python benchmarks/run.py --only load     # just one
 
-A benchmark is a module of this folder with ``main(quick: bool) -> int``; one not written yet
-is skipped with a line saying so. Exits with status 1 if any benchmark failed or crashed (in
---quick mode they never fail on speed, only by not running).
+Each runs in its own process (``python benchmarks/NAME.py [--quick]``), so that what one loads
+cannot skew the next: PyTorch's threads, loaded by the step benchmark, doubled the frame
+benchmark's times when they shared a process. Exits with status 1 if any benchmark failed or
+crashed (in --quick mode they never fail on speed, only by not running).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import importlib.util
-import inspect
+import subprocess
 import sys
 import time
-import traceback
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
 
 from benchmarks.table import print_table  # noqa: E402
 
@@ -28,24 +27,10 @@ BENCHMARKS = ("step", "frame", "load", "memory", "browser", "compare")
 
 
 def run(name: str, quick: bool) -> str:
-    """Run one benchmark; its status: ok, failed (exit status), crashed or not written yet."""
-    if importlib.util.find_spec(f"benchmarks.{name}") is None:
-        print(f"benchmarks/{name}.py: not written yet, skipped")
-        return "not written yet"
-    try:
-        main = importlib.import_module(f"benchmarks.{name}").main
-        if inspect.signature(main).parameters:
-            status = main(quick)
-        else:  # a main() that reads its own command line
-            argv, sys.argv = sys.argv, [f"benchmarks/{name}.py"] + (["--quick"] if quick else [])
-            try:
-                status = main()
-            finally:
-                sys.argv = argv
-    except Exception:  # noqa: BLE001 - one crash must not hide the other benchmarks' figures
-        traceback.print_exc()
-        return "crashed"
-    return "ok" if not status else f"failed ({status})"
+    """Run one benchmark; its status: ok, or failed with its exit status."""
+    command = [sys.executable, str(HERE / f"{name}.py")] + (["--quick"] if quick else [])
+    status = subprocess.run(command, cwd=HERE.parent).returncode
+    return "ok" if status == 0 else f"failed ({status})"
 
 
 def main(quick: bool = False, only: str | None = None) -> int:
@@ -53,12 +38,9 @@ def main(quick: bool = False, only: str | None = None) -> int:
     for name in [only] if only else BENCHMARKS:
         print(f"\n===== {name}{' (quick)' if quick else ''} =====", flush=True)
         started = time.perf_counter()
-        status = run(name, quick)
-        rows.append([name, status, f"{time.perf_counter() - started:.1f}"])
-        sys.stdout.flush()
+        rows.append([name, run(name, quick), f"{time.perf_counter() - started:.1f}"])
     print_table("benchmarks", ["benchmark", "status", "seconds"], rows)
-    bad = [name for name, status, _ in rows if status not in ("ok", "not written yet")]
-    return 1 if bad else 0
+    return 1 if any(status != "ok" for _, status, _ in rows) else 0
 
 
 if __name__ == "__main__":
