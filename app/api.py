@@ -69,13 +69,26 @@ async def get_session(
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
+def wants_packed(accept: str) -> bool:
+    """True if the Accept header names the packed type, without refusing it (q=0)."""
+    for item in accept.lower().split(","):
+        media, *params = (part.strip() for part in item.split(";"))
+        if media == PACKED_MEDIA_TYPE:
+            quality = next((p[2:] for p in params if p.startswith("q=")), "1")
+            try:
+                return float(quality) > 0
+            except ValueError:
+                return True
+    return False
+
+
 def frame_response(request: Request, content: dict, status_code: int = 200) -> Response:
     """A frame (or a body holding one) as the bytes sent: packed if the client asks for it in
     its Accept header (the page does), JSON otherwise. The one place that decides how frames
     travel (app/encoding.py)."""
     # One URL, two formats: caches must key on Accept.
     headers = {"Vary": "Accept"}
-    if PACKED_MEDIA_TYPE in request.headers.get("accept", "").lower():
+    if wants_packed(request.headers.get("accept", "")):
         return Response(pack(content), status_code, headers, PACKED_MEDIA_TYPE)
     return Response(to_json(content), status_code, headers, "application/json")
 

@@ -13,8 +13,9 @@ then goes out either
 Packed layout: a little-endian uint32 with the header's length, the header (UTF-8 JSON,
 padded with spaces to a multiple of 4 bytes so every float32 array is aligned), then the
 arrays back to back, each padded to a multiple of 4 bytes. An array in the header is
-``{"$array": "f32" | "u8" | "bool", "offset": bytes into the buffer, "shape": [..]}``; a
-quantized one also has ``low`` and ``high`` (its bytes mean low + (high - low) * b / 255).
+``{"$array": kind, "offset": bytes into the buffer, "shape": [..]}``, its kind one of f32, u8,
+i32 or bool; a quantized one (u8) also has ``low`` and ``high``: its bytes mean
+low + (high - low) * b / 255.
 ``unpack`` reads it back (static/js/frame_format.js does the same in the browser).
 """
 
@@ -149,12 +150,10 @@ def pack(content: Any) -> bytes:
 def _binary(values: Array) -> tuple[str, bytes]:
     if values.dtype == bool:
         return "bool", values.astype(np.uint8).tobytes()
-    if (
-        np.issubdtype(values.dtype, np.integer)
-        and values.size
-        and 0 <= values.min() <= values.max() < 256
-    ):
-        return "u8", values.astype(np.uint8).tobytes()
+    if np.issubdtype(values.dtype, np.integer):
+        if values.size == 0 or 0 <= values.min() <= values.max() < 256:
+            return "u8", values.astype(np.uint8).tobytes()
+        return "i32", np.clip(values, -(2**31), 2**31 - 1).astype("<i4").tobytes()
     return "f32", _bounded(values).astype("<f4").tobytes()
 
 
@@ -188,6 +187,8 @@ def _read(buffer: memoryview, ref: dict[str, Any]) -> Array:
     count = int(np.prod(shape))
     if ref["$array"] == "f32":
         return np.frombuffer(buffer, "<f4", count, offset).astype(float).reshape(shape)
+    if ref["$array"] == "i32":
+        return np.frombuffer(buffer, "<i4", count, offset).astype(int).reshape(shape)
     raw = np.frombuffer(buffer, np.uint8, count, offset).reshape(shape)
     if ref["$array"] == "bool":
         return raw.astype(bool)

@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sent import assert_same_frame
 
+from app.api import wants_packed
 from app.encoding import PACKED_MEDIA_TYPE, Quantized, pack, quantized, to_json, unpack
 from app.frames import build_frame
 from app.main import create_app
@@ -83,3 +84,23 @@ def test_json_numbers_are_short():
     text = to_json(arrays).decode()
     # Six decimals at most, even for values computed in float32 (the boundary map).
     assert text.count(".") > 1000 and not re.search(r"\.\d{7,}", text)
+
+
+@pytest.mark.parametrize(
+    ("accept", "packed"),
+    [
+        (f"{PACKED_MEDIA_TYPE}, application/json", True),
+        (f"application/json;q=0.9, {PACKED_MEDIA_TYPE.upper()}", True),
+        (f"{PACKED_MEDIA_TYPE};q=0", False),
+        (f"{PACKED_MEDIA_TYPE}-not, */*", False),
+        ("", False),
+    ],
+)
+def test_the_accept_header_decides(accept, packed):
+    assert wants_packed(accept) is packed
+
+
+def test_odd_arrays_read_back_too():
+    content = {"big": np.array([-5, 70000]), "scalar": np.array(2.5), "cube": np.ones((2, 2, 2))}
+    back = unpack(pack(content))
+    assert back == {"big": [-5, 70000], "scalar": 2.5, "cube": [[[1.0, 1.0]] * 2] * 2}

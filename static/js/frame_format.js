@@ -25,6 +25,7 @@ function numbers(ref, buffer, start) {
     const floats = new Float32Array(buffer, start + ref.offset, count);
     return Array.from(floats, (v) => (Number.isNaN(v) ? null : v));
   }
+  if (ref.$array === "i32") return Array.from(new Int32Array(buffer, start + ref.offset, count));
   const bytes = new Uint8Array(buffer, start + ref.offset, count);
   if (ref.$array === "bool") return Array.from(bytes, (b) => b !== 0);
   if (ref.low === undefined) return Array.from(bytes);
@@ -32,9 +33,12 @@ function numbers(ref, buffer, start) {
   return Array.from(bytes, (b) => ref.low + b * scale);
 }
 
-// Rows of a 2D array as nested arrays (a heatmap's z, a weight matrix).
+// Nested arrays by the shape (a heatmap's z, a weight matrix), as JSON gives them; no
+// dimensions at all is a single number.
 function shaped(flat, shape) {
-  if (shape.length < 2) return flat;
-  const [rows, columns] = shape;
-  return Array.from({ length: rows }, (_, i) => flat.slice(i * columns, (i + 1) * columns));
+  if (shape.length === 0) return flat[0];
+  if (shape.length === 1) return flat;
+  const [rows, ...rest] = shape;
+  const size = flat.length / rows;
+  return Array.from({ length: rows }, (_, i) => shaped(flat.slice(i * size, (i + 1) * size), rest));
 }

@@ -1,7 +1,12 @@
 """The page reads packed frames (static/js/frame_format.js) into the JSON's numbers."""
 
+import base64
+
+import numpy as np
 import pytest
 from sent import assert_same_frame
+
+from app.encoding import pack, quantized, unpack
 
 pytestmark = pytest.mark.browser
 
@@ -40,3 +45,30 @@ def test_the_page_decodes_a_packed_frame_to_the_same_numbers(page, server_url, c
     assert got["type"] == "application/x-layerscope-frame"
     assert got["decoded"]["step"] == 25
     assert_same_frame(got["decoded"], got["sent"])
+
+
+DECODE_BYTES = """async (encoded) => {
+  const { unpackFrame } = await import("/static/js/frame_format.js");
+  const bytes = Uint8Array.from(atob(encoded), (c) => c.charCodeAt(0));
+  return unpackFrame(bytes.buffer);
+}"""
+
+
+def test_the_page_reads_every_kind_of_array_as_python_does(page):
+    content = {
+        "floats": np.array([[1.5, np.nan], [-2.0, 1e300]]),
+        "bytes": np.array([0, 7, 255]),
+        "ints": np.array([-5, 70000]),
+        "flags": np.array([True, False]),
+        "scaled": quantized(np.array([-1.0, 0.25, 3.0])),
+        "scalar": np.array(2.5),
+        "cube": np.arange(8.0).reshape(2, 2, 2),
+        "empty": np.zeros((0, 2)),
+        "plain": {"text": "<b>", "list": [1, None]},
+    }
+    packed = pack(content)
+    decoded = page.evaluate(DECODE_BYTES, base64.b64encode(packed).decode())
+    expected = unpack(packed)
+    # Python reads back at JSON's 6 decimals; the page keeps every digit.
+    assert decoded.pop("scaled") == pytest.approx(expected.pop("scaled"), abs=1e-6)
+    assert decoded == expected
