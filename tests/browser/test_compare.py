@@ -127,5 +127,5 @@ def test_compare_speaks_korean(page):
     open_compare(page)
     expect(panel(page, "logistic").locator("h3")).to_have_text("로지스틱 회귀")
     expect(panel(page, "svm").locator(".note")).to_contain_text("커널")
-    expect(panel(page, "tree").locator(".compare-scores")).to_contain_text("훈련")
+    expect(panel(page, "tree").locator(".compare-scores")).to_contain_text("학습")
     page.evaluate("localStorage.removeItem('layerscope-language')")
