@@ -8,6 +8,7 @@ import { projectionControl } from "./projection.js";
 import { StableRange } from "./ranges.js";
 
 const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d", "autoScale2d"] };
+export const LOSS_POINTS = 2000;  // most points kept on the loss curve
 const LOSS_REDRAW_MS = 250;
 // Plotly draws its own text, so projector mode scales it here too.
 function font(size) {
@@ -201,6 +202,24 @@ function separatorPlane(separator, range) {
 
 const SMOOTH_MS = 80;
 
+export function emptyLoss() {
+  return { step: [], train: [], test: [], every: 1 };
+}
+
+// One more point on the loss curve. A long run would make the curve ever slower to draw: past
+// a cap, every other point is dropped and points are then kept half as often (as the server's
+// timeline does), so the whole run stays on the curve, evenly.
+export function appendLoss(loss, step, train, test) {
+  if (loss.step.length && step - loss.step.at(-1) < loss.every) return;
+  loss.step.push(step);
+  loss.train.push(train);
+  loss.test.push(test);
+  if (loss.step.length > LOSS_POINTS) {
+    for (const key of ["step", "train", "test"]) loss[key] = loss[key].filter((_, i) => i % 2 === 0);
+    loss.every *= 2;
+  }
+}
+
 export class Plots {
   // onProjection(body) is called when the learner changes how a wide layer is shown.
   // onPlaneClick(x1, x2, shift) is called when the learner clicks the input plane.
@@ -209,7 +228,7 @@ export class Plots {
     this.onPlaneClick = onPlaneClick;
     this.display = { showTest: true, discretize: false, smooth: false };
     this.layerRanges = [];
-    this.loss = { step: [], train: [], test: [] };
+    this.loss = emptyLoss();
     this.container = document.getElementById("layers");
   }
 
@@ -235,7 +254,7 @@ export class Plots {
 
   // Forget everything drawn from the previous run (new config or reset).
   clear() {
-    this.loss = { step: [], train: [], test: [] };
+    this.loss = emptyLoss();
     for (const range of this.layerRanges) { range.x.reset(); range.y.reset(); }
   }
 
@@ -247,12 +266,8 @@ export class Plots {
   }
 
   addLoss(frame) {
-    const loss = this.loss;
-    if (loss.step.length && frame.step < loss.step.at(-1)) { loss.step = []; loss.train = []; loss.test = []; }
-    if (loss.step.length && frame.step === loss.step.at(-1)) return;
-    loss.step.push(frame.step);
-    loss.train.push(frame.metrics.train_loss);
-    loss.test.push(frame.metrics.test_loss);
+    if (frame.step < this.loss.step.at(-1)) this.loss = emptyLoss();  // a new run from step 0
+    appendLoss(this.loss, frame.step, frame.metrics.train_loss, frame.metrics.test_loss);
   }
 
   // The input plane's shading: P(B); the most probable class, paler when unsure; or the

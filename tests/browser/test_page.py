@@ -443,3 +443,19 @@ def test_csv_round_trip_and_bad_files(page, tmp_path):
     expect(page.locator("#message")).to_contain_text("label must be 0 or 1")
     assert page.evaluate("window.hacked") is None  # shown as text, never run
     assert page.eval_on_selector("#plot-input", "el => el.data.at(-1).x.length") == 3  # kept
+
+
+def test_a_long_run_keeps_the_loss_curve_bounded_and_whole(page):
+    kept = page.evaluate(
+        """async () => {
+          const { appendLoss, emptyLoss, LOSS_POINTS } = await import("/static/js/plots.js");
+          const loss = emptyLoss();
+          for (let s = 0; s <= 50000; s += 1) appendLoss(loss, s, 1 / (s + 1), 2 / (s + 1));
+          return { cap: LOSS_POINTS, ...loss };
+        }"""
+    )
+    steps = kept["step"]
+    assert kept["cap"] // 2 <= len(steps) <= kept["cap"] and steps[0] == 0
+    assert steps[-1] > 50000 - kept["every"]  # the run up to its newest steps
+    assert len({b - a for a, b in zip(steps, steps[1:], strict=False)}) == 1  # evenly spaced
+    assert kept["train"] == [1 / (s + 1) for s in steps]  # the values stay with their steps
