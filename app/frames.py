@@ -148,9 +148,12 @@ def _class_boundaries(state: TrainingState, scores: Array, axis: Array) -> Array
 def _forward(state: TrainingState, x: Array) -> ForwardPass:
     """The network on raw points: their features first, then the layers, at x's precision."""
     config = state.config
-    layers = [Layer(la.w.astype(x.dtype), la.b.astype(x.dtype)) for la in state.layers]
+    cast = [
+        Layer(la.w.astype(x.dtype, copy=False), la.b.astype(x.dtype, copy=False))
+        for la in state.layers
+    ]
     with np.errstate(over="ignore", invalid="ignore"):
-        fwd = forward(layers, feature_map(config.features, x), config.activation, config.problem)
+        fwd = forward(cast, feature_map(config.features, x), config.activation, config.problem)
     # Weights are bounded, but a deep linear or ReLU net can still overflow far from the data.
     fwd.zs = [finite(z) for z in fwd.zs]
     fwd.activations = [finite(a) for a in fwd.activations]

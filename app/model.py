@@ -209,11 +209,6 @@ def sgd_update(layers: list[Layer], grads: list[Layer], learning_rate: float) ->
     ]
 
 
-def accuracy(probability: Array, y: Array) -> float:
-    """Fraction of points on the right side of p = 0.5."""
-    return float(np.mean((probability >= 0.5) == (y >= 0.5)))
-
-
 def predicted_class(output: Array) -> Array:
     """Each row's class: 1 where p >= 0.5 for one sigmoid unit, else the most probable one."""
     if output.shape[1] == 1:

@@ -23,20 +23,10 @@ from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.server import running_server  # noqa: E402
+from benchmarks.server import CHROMIUM, CHROMIUM_ARGS, running_server  # noqa: E402
 from benchmarks.table import print_table  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VIEWPORT = {"width": 1440, "height": 1900}  # tall enough for every panel and the diagram
 TARGET_FPS = 20.0
 STOCK_PERIOD = 0.05  # the trainer's period in app.main.create_app

@@ -1,4 +1,5 @@
-"""A real server for a benchmark: started on a free port of 127.0.0.1, always stopped."""
+"""Real parts for the benchmarks and the tests: the app under uvicorn on a free port of
+127.0.0.1, always stopped, and Debian's Chromium with the flags it needs here."""
 
 from __future__ import annotations
 
@@ -10,9 +11,21 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 ROOT = Path(__file__).resolve().parent.parent
 START_SECONDS = 30
+CHROMIUM = "/usr/bin/chromium"  # Debian's package: Playwright's own download cannot work here
+# Without the background-networking flags Chromium keeps trying to reach Google's hosts.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def free_port() -> int:
@@ -22,16 +35,20 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(*args: str) -> Iterator[tuple[subprocess.Popen, int]]:
+def running_server(
+    *args: str, log: BinaryIO | None = None
+) -> Iterator[tuple[subprocess.Popen, int]]:
     """``python ARGS PORT`` (the port last), once it accepts connections; on exit it is
-    terminated, and killed if it has not stopped within 10 s."""
+    terminated, and killed if it has not stopped within 10 s. Its output goes to ``log``
+    (a file opened "w+b"), or to a temporary file."""
     port = free_port()
-    with tempfile.TemporaryFile() as log:
+    with contextlib.ExitStack() as stack:
+        out = log if log is not None else stack.enter_context(tempfile.TemporaryFile())
         process = subprocess.Popen(
-            [sys.executable, *args, str(port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+            [sys.executable, *args, str(port)], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT
         )
         try:
-            _wait_until_up(process, port, log)
+            _wait_until_up(process, port, out)
             yield process, port
         finally:
             process.terminate()
@@ -46,6 +63,7 @@ def _wait_until_up(process: subprocess.Popen, port: int, log) -> None:
     deadline = time.monotonic() + START_SECONDS
     while True:
         if process.poll() is not None:
+            log.flush()
             log.seek(0)
             raise RuntimeError(f"the server stopped: {log.read().decode()[-2000:]}")
         try:

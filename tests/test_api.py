@@ -5,6 +5,7 @@ import time
 
 import pytest
 from fastapi.testclient import TestClient
+from waiting import wait_for
 
 from app.main import create_app
 from app.schemas import NETWORK_EXAMPLE
@@ -27,17 +28,6 @@ def new_session(client, **config):
     r = client.post("/api/sessions", json=config)
     assert r.status_code == 201, r.text
     return r.json()["session_id"]
-
-
-def wait_for(predicate, timeout=10.0):
-    """Poll until predicate() is truthy; bounded, so a broken server fails instead of hanging."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError("condition not met in time")
 
 
 def test_full_session_lifecycle(client):

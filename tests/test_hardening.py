@@ -7,11 +7,7 @@ import gc
 import random
 import re
 import signal
-import socket
-import subprocess
-import sys
 import threading
-import time
 import tracemalloc
 import urllib.request
 
@@ -22,6 +18,7 @@ from app.main import create_app
 from app.security import CONTENT_SECURITY_POLICY
 from app.sessions import SessionStore
 from app.training import TrainingConfig
+from benchmarks.server import running_server
 
 
 @pytest.fixture
@@ -146,35 +143,15 @@ def test_many_sessions_stay_within_the_cap_and_a_memory_bound():
     assert grown < 0.1 * full, f"{grown} bytes more than with the first 20 ({full})"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def test_the_server_binds_localhost_and_stops_cleanly_on_sigterm():
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
-                    assert r.status == 200
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, "the server did not start"
-                time.sleep(0.2)
-        server.send_signal(signal.SIGTERM)
-        output, _ = server.communicate(timeout=15)
-    finally:
-        if server.poll() is None:
-            server.kill()
+def test_the_server_binds_localhost_and_stops_cleanly_on_sigterm(tmp_path):
+    with (tmp_path / "uvicorn.log").open("w+b") as log:
+        with running_server("-m", "app.cli", "--port", log=log) as (server, port):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as r:
+                assert r.status == 200
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=15)
+        log.seek(0)
+        output = log.read().decode()
     # uvicorn finishes its shutdown, then ends by the signal it caught (as a shell expects).
     assert server.returncode in (0, -signal.SIGTERM)
     assert f"http://127.0.0.1:{port}" in output

@@ -13,13 +13,14 @@ import json
 import re
 import socket
 import struct
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from waiting import wait_for
+
+from benchmarks.server import running_server
 
 TIMEOUT = 10.0  # seconds any one answer may take here
 
@@ -31,34 +32,8 @@ def server_log(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def port(server_log: Path) -> Iterator[int]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    log = server_log.open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if request(port, "GET", "/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert server.poll() is None, "the server exited"
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.2)
-        yield port
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
+    with server_log.open("w+b") as log, running_server("-m", "app.cli", "--port", log=log) as up:
+        yield up[1]
 
 
 @pytest.fixture(autouse=True)
@@ -109,16 +84,6 @@ def head(method: str, path: str, port: int, length: int, content_type: str) -> b
         f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
         f"Content-Type: {content_type}\r\nContent-Length: {length}\r\n\r\n"
     ).encode()
-
-
-def wait_for(predicate, timeout: float = TIMEOUT) -> object:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
 
 
 def assert_whole_and_usable(port: int, sid: str, step: int) -> None:
