@@ -10,12 +10,14 @@ then goes out either
   buffer of float32 (or byte) values. Building the JSON of thousands of numbers was most of
   a frame's cost; the packed frame is a fraction of the size and costs almost nothing to make.
 
-Packed layout: a little-endian uint32 with the header's length, the header (UTF-8 JSON,
-padded with spaces to a multiple of 4 bytes so every float32 array is aligned), then the
-arrays back to back, each padded to a multiple of 4 bytes. An array in the header is
-``{"$array": kind, "offset": bytes into the buffer, "shape": [..]}``, its kind one of f32, u8,
-i32 or bool; a quantized one (u8) also has ``low`` and ``high``: its bytes mean
-low + (high - low) * b / 255.
+Packed layout: two little-endian uint32s, the header's length and the float block's length,
+then the header (UTF-8 JSON, padded with spaces to a multiple of 4 bytes so every array is
+aligned), then the float block (every float array as float32, back to back), then the byte
+block (every other array, each padded to a multiple of 4 bytes). An array in the header is
+``{"$array": kind, "offset": bytes into its block, "shape": [..]}``, its kind one of f32 (in
+the float block), u8, i32 or bool (in the byte block); a quantized one (u8) also has ``low``
+and ``high``: its bytes mean low + (high - low) * b / 255. A frame holds some sixty small
+arrays: gathering the floats into one block converts and clips them all in one go.
 ``unpack`` reads it back (static/js/frame_format.js does the same in the browser).
 """
 
@@ -121,54 +123,72 @@ def _bounded(values: Array) -> Array:
 
 def pack(content: Any) -> bytes:
     """The content as one packed body (layout in the module's docstring)."""
+    floats: list[Array] = []
+    float_count = 0
     chunks: list[bytes] = []
-    size = 0
+    chunk_size = 0
 
-    def add(data: bytes) -> int:
-        nonlocal size
-        offset = size
+    def add_bytes(data: bytes) -> int:
+        nonlocal chunk_size
+        offset = chunk_size
         padded = data + b"\0" * (-len(data) % 4)
         chunks.append(padded)
-        size += len(padded)
+        chunk_size += len(padded)
+        return offset
+
+    def add_floats(values: Array) -> int:
+        nonlocal float_count
+        offset = 4 * float_count
+        floats.append(values.ravel())
+        float_count += values.size
         return offset
 
     def reference(value: Any) -> dict[str, Any]:
         # json calls this for what it cannot write itself: the arrays, in the order it meets them.
         if isinstance(value, Quantized):
-            return {**_quantize(value, add), "low": value.low, "high": value.high}
+            offset = add_bytes(_quantized_bytes(value))
+            ref = {"$array": "u8", "offset": offset, "shape": list(value.values.shape)}
+            return {**ref, "low": value.low, "high": value.high}
         if isinstance(value, np.ndarray):
-            kind, data = _binary(value)
-            return {"$array": kind, "offset": add(data), "shape": list(value.shape)}
+            if value.dtype.kind == "f":
+                kind, offset = "f32", add_floats(value)
+            else:
+                kind, data = _binary(value)
+                offset = add_bytes(data)
+            return {"$array": kind, "offset": offset, "shape": list(value.shape)}
         raise TypeError(f"cannot send {type(value).__name__}")
 
     header = json.dumps(content, separators=(",", ":"), allow_nan=False, default=reference)
     header = header.encode()
     header += b" " * (-len(header) % 4)
-    return struct.pack("<I", len(header)) + header + b"".join(chunks)
+    with np.errstate(over="ignore"):  # beyond float32's range becomes infinite, then clipped
+        block = np.concatenate(floats, dtype="<f4", casting="same_kind") if floats else np.empty(0)
+    np.clip(block, -COORDINATE_LIMIT, COORDINATE_LIMIT, out=block)
+    prefix = struct.pack("<II", len(header), 4 * float_count)
+    return prefix + header + block.tobytes() + b"".join(chunks)
 
 
 def _binary(values: Array) -> tuple[str, bytes]:
+    """A bool or integer array's kind and bytes."""
     if values.dtype == bool:
         return "bool", values.astype(np.uint8).tobytes()
-    if np.issubdtype(values.dtype, np.integer):
-        if values.size == 0 or 0 <= values.min() <= values.max() < 256:
-            return "u8", values.astype(np.uint8).tobytes()
-        return "i32", np.clip(values, -(2**31), 2**31 - 1).astype("<i4").tobytes()
-    return "f32", _bounded(values).astype("<f4").tobytes()
+    if values.size == 0 or 0 <= values.min() <= values.max() < 256:
+        return "u8", values.astype(np.uint8).tobytes()
+    return "i32", np.clip(values, -(2**31), 2**31 - 1).astype("<i4").tobytes()
 
 
-def _quantize(q: Quantized, add) -> dict[str, Any]:
+def _quantized_bytes(q: Quantized) -> bytes:
     span = q.high - q.low
     scaled = (q.values - q.low) / span if span > 0 else np.full(q.values.shape, 0.5)
-    data = np.round(np.clip(scaled, 0, 1) * 255).astype(np.uint8).tobytes()
-    return {"$array": "u8", "offset": add(data), "shape": list(q.values.shape)}
+    return np.round(np.clip(scaled, 0, 1) * 255).astype(np.uint8).tobytes()
 
 
 def unpack(body: bytes) -> Any:
     """A packed body read back into plain lists, as ``to_json`` would give (to float32
     precision, and quantized values to within (high - low) / 255)."""
-    (length,) = struct.unpack_from("<I", body)
-    buffer = memoryview(body)[4 + length :]
+    length, float_bytes = struct.unpack_from("<II", body)
+    floats = memoryview(body)[8 + length : 8 + length + float_bytes]
+    others = memoryview(body)[8 + length + float_bytes :]
 
     def walk(value: Any) -> Any:
         if isinstance(value, list):
@@ -177,9 +197,9 @@ def unpack(body: bytes) -> Any:
             return value
         if "$array" not in value:
             return {key: walk(item) for key, item in value.items()}
-        return _listed(_read(buffer, value))
+        return _listed(_read(floats if value["$array"] == "f32" else others, value))
 
-    return walk(json.loads(bytes(body[4 : 4 + length])))
+    return walk(json.loads(bytes(body[8 : 8 + length])))
 
 
 def _read(buffer: memoryview, ref: dict[str, Any]) -> Array:

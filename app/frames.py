@@ -10,7 +10,8 @@ layer's space.
 
 from __future__ import annotations
 
-import base64
+import functools
+import math
 from typing import Any
 
 import numpy as np
@@ -48,14 +49,11 @@ def build_frame(
     axes are matched to them so the picture does not flip or swap between frames.
     """
     low, high = extent(state.config.dataset, state.x)
-    axis = np.linspace(low, high, BOUNDARY_RESOLUTION)
-    cells = np.stack(np.meshgrid(axis, axis), axis=-1).reshape(-1, 2)
-    # float32 is plenty for what the cells give (a shaded map, bytes per unit, a traced line),
-    # and keeps each layer's arrays small enough to reuse memory rather than map fresh pages.
-    cell_pass = _forward(state, cells.astype(np.float32))
+    axis, cells, lines = _plane_points(low, high)
+    cell_pass = _forward(state, cells)
     plane, boundary_ends = _plane_map(state, cell_pass, axis)
 
-    inputs = [state.x, grid_lines(low, high, GRID_LINES, GRID_LINE_SAMPLES), boundary_ends]
+    inputs = [state.x, lines, boundary_ends]
     raw = np.vstack(inputs)
     fwd = _forward(state, raw)
     cuts = np.cumsum([0] + [len(part) for part in inputs])
@@ -87,6 +85,20 @@ def build_frame(
         "network": _network(state, cell_pass),
     }
     return frame, new_bases
+
+
+@functools.lru_cache(maxsize=64)
+def _plane_points(low: float, high: float) -> tuple[Array, Array, Array]:
+    """For a plane from low to high on both axes: the heatmap's axis, its cells' centres, and
+    the points along the grid lines. The same for every frame of a run, so made once."""
+    axis = np.linspace(low, high, BOUNDARY_RESOLUTION)
+    # float32 is plenty for what the cells give (a shaded map, bytes per unit, a traced line),
+    # and keeps each layer's arrays small enough to reuse memory rather than map fresh pages.
+    cells = np.stack(np.meshgrid(axis, axis), axis=-1).reshape(-1, 2).astype(np.float32)
+    lines = grid_lines(low, high, GRID_LINES, GRID_LINE_SAMPLES)
+    for shared in (axis, cells, lines):
+        shared.flags.writeable = False
+    return axis, cells, lines
 
 
 def _class_names(state: TrainingState) -> list[str]:
@@ -155,8 +167,10 @@ def _forward(state: TrainingState, x: Array) -> ForwardPass:
     with np.errstate(over="ignore", invalid="ignore"):
         fwd = forward(cast, feature_map(config.features, x), config.activation, config.problem)
     # Weights are bounded, but a deep linear or ReLU net can still overflow far from the data.
-    fwd.zs = [finite(z) for z in fwd.zs]
-    fwd.activations = [finite(a) for a in fwd.activations]
+    # Every activation here is finite where its z is, so checking the zs is enough.
+    if not all(np.isfinite(np.vdot(z, z)) for z in fwd.zs):
+        fwd.zs = [finite(z) for z in fwd.zs]
+        fwd.activations = [finite(a) for a in fwd.activations]
     return fwd
 
 
@@ -192,14 +206,18 @@ def _network(state: TrainingState, cell_pass: ForwardPass) -> dict[str, Any]:
     """The network diagram: every unit's output over the input plane, and every weight.
 
     Each unit's map is a small grid of bytes (0 = its lowest value on the plane, 255 = its
-    highest), base64-encoded: a few hundred bytes a unit instead of kilobytes of numbers.
+    highest): ``maps["values"][k]`` is unit k's, row by row from the bottom of the plane, and
+    ``maps["layer"][k]``, ``["unit"][k]``, ``["min"][k]`` and ``["max"][k]`` say whose it is
+    and what its ends mean.
     """
     side = BOUNDARY_RESOLUTION
     pick = np.linspace(0, side - 1, NEURON_MAP_SIDE).round().astype(int)
-    maps = []
-    for layer, values in enumerate(cell_pass.activations):
-        grid = values.reshape(side, side, -1)[np.ix_(pick, pick)]
-        maps += _byte_maps(layer, grid)
+    cells = (pick[:, None] * side + pick[None, :]).ravel()  # the picked rows of the cell pass
+    # Every unit of every layer side by side: one scaling for all of them.
+    units = np.hstack([values[cells] for values in cell_pass.activations])
+    layer_of = np.repeat(np.arange(len(cell_pass.activations)), state.config.sizes)
+    unit_of = np.concatenate([np.arange(n) for n in state.config.sizes])
+    maps = _byte_maps(units, layer_of, unit_of)
     outputs = {
         "binary": ["P(B)"],
         "multiclass": [f"P({c})" for c in _class_names(state)],
@@ -216,22 +234,14 @@ def _network(state: TrainingState, cell_pass: ForwardPass) -> dict[str, Any]:
     }
 
 
-def _byte_maps(layer: int, grid: Array) -> list[dict[str, Any]]:
-    """Each unit's map (grid[:, :, unit]) scaled to bytes over its own range."""
-    low, high = grid.min(axis=(0, 1)), grid.max(axis=(0, 1))
+def _byte_maps(units: Array, layer_of: Array, unit_of: Array) -> dict[str, Array]:
+    """Each column of ``units`` (one unit's values at the map's cells) scaled to bytes over
+    its own range: one row of bytes per unit, with its layer, its number, and its range."""
+    low, high = units.min(axis=0), units.max(axis=0)
     span = np.where(high > low, high - low, 1.0)
-    scaled = np.where(high > low, (grid - low) / span, 0.5)
-    data = np.round(scaled * 255).astype(np.uint8)
-    return [
-        {
-            "layer": layer,
-            "unit": unit,
-            "min": round(float(low[unit]), 4),
-            "max": round(float(high[unit]), 4),
-            "values": base64.b64encode(data[:, :, unit].tobytes()).decode("ascii"),
-        }
-        for unit in range(grid.shape[2])
-    ]
+    values = np.round((units - low) / span * 255).astype(np.uint8).T
+    values[high <= low] = 128  # a unit that is the same everywhere: the middle colour
+    return {"layer": layer_of, "unit": unit_of, "min": low, "max": high, "values": values}
 
 
 def _loop(state: TrainingState, z: Array, output: Array) -> dict[str, Any]:
@@ -244,7 +254,7 @@ def _loop(state: TrainingState, z: Array, output: Array) -> dict[str, Any]:
     def norms(layers: list | None) -> list[float] | None:
         if layers is None:
             return None
-        return [round(float(np.sqrt(np.sum(g.w**2) + np.sum(g.b**2))), 6) for g in layers]
+        return [round(math.sqrt(np.vdot(g.w, g.w) + np.vdot(g.b, g.b)), 6) for g in layers]
 
     return {
         "batch_size": len(pending.y)

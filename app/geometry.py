@@ -28,28 +28,30 @@ def contour_segments(values: Array, xs: Array, ys: Array, level: float) -> Array
     """
     v = values - level
     above = v > 0
-    # The corners of every cell, going round it: (i, j), (i, j+1), (i+1, j+1), (i+1, j).
-    di, dj = np.array([0, 0, 1, 1]), np.array([0, 1, 1, 0])
-    rows, columns = v.shape[0] - 1, v.shape[1] - 1
-    corners = [above[a : a + rows, b : b + columns] for a, b in zip(di, dj, strict=True)]
-    crossed = np.stack([corners[k] != corners[(k + 1) % 4] for k in range(4)], axis=-1)
-    # Only the few cells the contour passes through need their crossings worked out.
-    i, j = np.nonzero(crossed.any(axis=-1))
-    crossed = crossed[i, j]
-    ends = []
-    for k in range(4):  # the edge from corner k to corner k + 1
-        ia, ja, ib, jb = i + di[k], j + dj[k], i + di[(k + 1) % 4], j + dj[(k + 1) % 4]
-        va, vb = v[ia, ja], v[ib, jb]
-        t = np.divide(va, va - vb, out=np.full_like(va, 0.5), where=va != vb)
-        ends.append(np.stack([xs[ja] + t * (xs[jb] - xs[ja]), ys[ia] + t * (ys[ib] - ys[ia])], -1))
-    ends = np.stack(ends, axis=1).reshape(-1, 4, 2)
-    count = crossed.sum(axis=1)
-    two = count == 2
-    first_two = np.argsort(~crossed[two], axis=1, kind="stable")[:, :2]
-    segments = [np.take_along_axis(ends[two], first_two[:, :, None], axis=1)]
-    four = count == 4
-    segments += [ends[four][:, [0, 1]], ends[four][:, [2, 3]]]
-    return np.concatenate(segments)
+    # Each crossing is worked out once, on its edge: first the edges along the rows (between
+    # columns j and j+1), then those along the columns (between rows i and i+1).
+    along_rows = above[:, :-1] != above[:, 1:]
+    along_columns = above[:-1, :] != above[1:, :]
+    ri, rj = np.nonzero(along_rows)
+    t = v[ri, rj] / (v[ri, rj] - v[ri, rj + 1])  # the signs differ, so never 0 / 0
+    row_ends = np.column_stack([xs[rj] + t * (xs[rj + 1] - xs[rj]), ys[ri]])
+    ci, cj = np.nonzero(along_columns)
+    t = v[ci, cj] / (v[ci, cj] - v[ci + 1, cj])
+    column_ends = np.column_stack([xs[cj], ys[ci] + t * (ys[ci + 1] - ys[ci])])
+    ends = np.concatenate([row_ends, column_ends])
+    # Each crossed edge's row in ends (-1: not crossed); [0] holds the edges along the rows.
+    edge_ends = np.full((2, *v.shape), -1)
+    edge_ends[0, ri, rj] = np.arange(len(row_ends))
+    edge_ends[1, ci, cj] = np.arange(len(row_ends), len(ends))
+    # The cells the contour passes through. A cell has two crossed edges, or four at a
+    # saddle; one whose bottom and top are not crossed has both sides crossed or neither.
+    i, j = np.nonzero(along_rows[:-1] | along_rows[1:] | along_columns[:, 1:])
+    rows, columns = edge_ends
+    cells = np.column_stack([rows[i, j], columns[i, j + 1], rows[i + 1, j], columns[i, j]])
+    saddle = cells.min(axis=1) >= 0
+    two = np.sort(cells[~saddle], axis=1)[:, 2:]  # the two crossed edges sort last
+    four = cells[saddle]
+    return ends[np.concatenate([two, four[:, :2], four[:, 2:]])]
 
 
 def pca_basis(values: Array, previous: Array | None, dims: int = 2) -> tuple[Array, Array]:
@@ -62,12 +64,15 @@ def pca_basis(values: Array, previous: Array | None, dims: int = 2) -> tuple[Arr
     if len(values) < 2:  # no spread to speak of: the first axes, as they come
         return np.eye(values.shape[1])[:dims], np.zeros(dims)
     centred = values - values.mean(axis=0)
-    _, s, vt = np.linalg.svd(centred, full_matrices=False)
+    # The principal axes are the eigenvectors of the scatter matrix, largest eigenvalue first
+    # (eigh lists them smallest first); a few units wide, it is cheaper than an SVD.
+    spread, axes = np.linalg.eigh(centred.T @ centred)
+    spread, axes = np.maximum(spread[::-1], 0.0), axes[:, ::-1].T
     variance = np.zeros(dims)
-    variance[: min(dims, len(s))] = s[:dims] ** 2
+    variance[: min(dims, len(spread))] = spread[:dims]
     basis = np.zeros((dims, values.shape[1]))
-    basis[: len(vt[:dims])] = vt[:dims]
-    total = np.sum(s**2)
+    basis[: len(axes[:dims])] = axes[:dims]
+    total = spread.sum()
     share = variance / total if total > 0 else np.zeros(dims)
     order = _matching_order(previous, basis)
     basis, share = basis[order], share[order]

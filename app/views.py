@@ -229,10 +229,11 @@ def _read_directions(w_out: Array) -> Array:
 
 
 def _in_span(directions: Array, basis: Array) -> bool:
-    """True if every direction lies in the span of the basis rows (orthonormal or a subset of
-    the unit axes), so the output's lines keep their meaning in the view."""
+    """True if every direction lies in the span of the basis rows, so the output's lines keep
+    their meaning in the view. The rows are orthonormal (principal axes, or some of the unit
+    axes), so projecting onto their span is basis.T @ basis."""
     d = directions.reshape(len(directions), -1)
-    rest = d - basis.T @ np.linalg.lstsq(basis.T, d, rcond=None)[0]
+    rest = d - basis.T @ (basis @ d)
     return bool(np.linalg.norm(rest) <= 1e-6 * max(np.linalg.norm(d), 1e-12))
 
 
@@ -240,10 +241,11 @@ def _drawing(
     values: Array, project: Callable[[Array], Array], parts: dict[str, slice]
 ) -> dict[str, Any]:
     """A representation's points, grid lines and boundary, in a view's coordinates."""
+    shown = project(values)  # every row at once: one product rather than one per part
     return {
-        "points": xy(project(values[parts["points"]])),
-        "grid": _grid_xy(project(values[parts["grid"]])),
-        "boundary": with_gaps(project(values[parts["ends"]]), pieces=-1, per_piece=2),
+        "points": xy(shown[parts["points"]]),
+        "grid": _grid_xy(shown[parts["grid"]]),
+        "boundary": with_gaps(shown[parts["ends"]], pieces=-1, per_piece=2),
     }
 
 

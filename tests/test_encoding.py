@@ -48,11 +48,19 @@ def test_arrays_keep_their_kind_and_shape():
 
 
 def test_every_array_is_aligned_for_the_browser():
-    packed = pack({"a": np.arange(3, dtype=np.uint8), "b": np.ones(3), "c": np.ones((2, 2))})
+    content = {
+        "a": np.arange(3, dtype=np.uint8),
+        "b": np.ones(3),
+        "c": np.ones((2, 2)),
+        "d": np.array([-1, 2**20]),  # int32: must start on a multiple of 4 as well
+    }
+    packed = pack(content)
     length = int.from_bytes(packed[:4], "little")
-    header = json.loads(packed[4 : 4 + length])
-    assert length % 4 == 0
-    assert all(header[key]["offset"] % 4 == 0 for key in "abc")
+    float_bytes = int.from_bytes(packed[4:8], "little")
+    header = json.loads(packed[8 : 8 + length])
+    assert length % 4 == 0 and float_bytes == 4 * (3 + 4)
+    assert all(header[key]["offset"] % 4 == 0 for key in "abcd")
+    assert [header[key]["$array"] for key in "abcd"] == ["u8", "f32", "f32", "i32"]
 
 
 def test_quantized_values_are_within_a_step_of_the_truth():

@@ -176,24 +176,23 @@ def test_3d_principal_axes_do_not_jump():
 
 
 def test_network_diagram_maps_every_unit_and_weight():
-    import base64
 
     state = new_state(TrainingConfig(dataset="circle", hidden_layers=(4, 3)))
     train_steps(state, 50)
     frame, _ = build_frame(state, {})
     network = frame["network"]
     assert network["sizes"] == [2, 4, 3, 1] and network["inputs"] == ["x1", "x2"]
-    assert [(m["layer"], m["unit"]) for m in network["maps"]] == [
+    maps = network["maps"]
+    assert list(zip(maps["layer"], maps["unit"], strict=True)) == [
         (layer, unit) for layer, n in enumerate([2, 4, 3, 1]) for unit in range(n)
     ]
     side = network["side"]
-    for m in network["maps"]:
-        values = np.frombuffer(base64.b64decode(m["values"]), dtype=np.uint8)
-        assert values.shape == (side * side,) and values.min() == 0 and values.max() == 255
-    x1_map = network["maps"][0]  # the input x1 itself: low on the left, high on the right
-    grid = np.frombuffer(base64.b64decode(x1_map["values"]), dtype=np.uint8).reshape(side, side)
+    values = np.asarray(maps["values"])
+    assert values.shape == (2 + 4 + 3 + 1, side * side)
+    assert (values.min(axis=1) == 0).all() and (values.max(axis=1) == 255).all()
+    grid = values[0].reshape(side, side)  # the input x1 itself: low on the left, high on the right
     assert (grid[:, 0] == 0).all() and (grid[:, -1] == 255).all()
-    assert x1_map["min"] == pytest.approx(-1.5) and x1_map["max"] == pytest.approx(1.5)
+    assert maps["min"][0] == pytest.approx(-1.5) and maps["max"][0] == pytest.approx(1.5)
     np.testing.assert_allclose(network["weights"][1], state.layers[1].w, atol=1e-3)
     np.testing.assert_allclose(network["biases"][2], state.layers[2].b, atol=1e-3)
 

@@ -21,8 +21,19 @@ function colour(byte) {
   return a.map((v, k) => Math.round(v + (b[k] - v) * u));
 }
 
+// The frame sends the maps as parallel lists; one object per unit is easier to work with.
+function unitMaps(maps) {
+  return maps.values.map((values, k) => ({
+    layer: maps.layer[k],
+    unit: maps.unit[k],
+    min: Number(maps.min[k].toFixed(4)),
+    max: Number(maps.max[k].toFixed(4)),
+    values,
+  }));
+}
+
 function paint(canvas, map, side) {
-  const bytes = Uint8Array.from(atob(map.values), (c) => c.charCodeAt(0));
+  const bytes = map.values;
   const image = canvas.getContext("2d").createImageData(side, side);
   for (let row = 0; row < side; row++) {
     for (let col = 0; col < side; col++) {
@@ -63,7 +74,8 @@ export class NetworkDiagram {
     const signature = `${network.sizes.join("-")}:${network.inputs.join(",")}`;
     if (signature !== this.signature) this.build(network, signature);
     this.network = network;
-    network.maps.forEach((map, k) => {
+    this.maps = unitMaps(network.maps);
+    this.maps.forEach((map, k) => {
       paint(this.canvases[k], map, network.side);
       const last = network.sizes.length - 1;
       const bias = map.layer > 0 ? t("network.bias", { value: network.biases[map.layer - 1][map.unit].toFixed(3) }) : "";
@@ -120,7 +132,7 @@ export class NetworkDiagram {
         }
       }
     }
-    this.canvases = network.maps.map((map) => {
+    this.canvases = unitMaps(network.maps).map((map) => {
       const canvas = document.createElement("canvas");
       canvas.width = canvas.height = network.side;
       canvas.className = "unit";
@@ -135,7 +147,7 @@ export class NetworkDiagram {
 
   enlarge(layer, unit) {
     const network = this.network;
-    const map = network.maps.find((m) => m.layer === layer && m.unit === unit);
+    const map = this.maps.find((m) => m.layer === layer && m.unit === unit);
     const canvas = this.dialog.querySelector("canvas");
     canvas.width = canvas.height = network.side;
     paint(canvas, map, network.side);
