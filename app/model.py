@@ -12,6 +12,7 @@ Nothing here knows about HTTP, JSON or sessions.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -193,12 +194,23 @@ def backward(
     """
     d_hidden = ACTIVATIONS[activation].df
     delta = PROBLEMS[problem].delta(fwd.zs[-1], fwd.activations[-1], y)
+    # A bias's gradient is its column of delta summed over the batch. A row of ones times
+    # delta sums all the columns in one matrix product, several times faster than sum(axis=0)
+    # on a batch of this size.
+    ones = _ones(len(delta))
     grads: list[Layer] = []
     for i in range(len(layers) - 1, -1, -1):
-        grads.append(Layer(fwd.activations[i].T @ delta, delta.sum(axis=0)))
+        grads.append(Layer(fwd.activations[i].T @ delta, ones @ delta))
         if i > 0:
             delta = (delta @ layers[i].w.T) * d_hidden(fwd.zs[i - 1], fwd.activations[i])
     return grads[::-1]
+
+
+@functools.lru_cache(maxsize=8)
+def _ones(n: int) -> Array:
+    ones = np.ones(n)
+    ones.flags.writeable = False  # shared by every call
+    return ones
 
 
 def sgd_update(layers: list[Layer], grads: list[Layer], learning_rate: float) -> list[Layer]:

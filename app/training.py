@@ -211,18 +211,18 @@ def train_step(state: TrainingState) -> bool:
     step or two, so checking them is enough, and the fast path skips computing the loss.) A
     step begun phase by phase is finished.
     """
-    if len(state.y_train) == 0:
-        return False  # nothing to learn from (custom data, all cleared)
+    return train_steps(state, 1) == 1
+
+
+def _train_step(state: TrainingState) -> bool:
+    # train_step without the checks that hold for a whole train_steps call.
     while state.pending is not None:
         if advance_phase(state) == "update":
             return not state.diverged
     x, y = _batch(state)
     activation, problem = state.config.activation, state.config.problem
-    # Overflow is how divergence shows itself; it is detected, so NumPy need not warn.
-    with np.errstate(over="ignore", invalid="ignore"):
-        fwd = forward(state.layers, x, activation, problem)
-        grads = backward(state.layers, fwd, y, activation, problem)
-    return _update(state, grads)
+    fwd = forward(state.layers, x, activation, problem)
+    return _update(state, backward(state.layers, fwd, y, activation, problem))
 
 
 def advance_phase(state: TrainingState) -> str | None:
@@ -243,18 +243,17 @@ def advance_phase(state: TrainingState) -> str | None:
         if step.grads is None:
             step.grads = backward(state.layers, step.fwd, step.y, activation, problem)
             return "backward"
-    state.pending = None
-    _update(state, step.grads)
+        state.pending = None
+        _update(state, step.grads)
     return "update"
 
 
 def _update(state: TrainingState, grads: list[Layer]) -> bool:
     config = state.config
     grads = penalised(grads, state.layers, config.regularization, config.regularization_rate)
-    with np.errstate(over="ignore", invalid="ignore"):
-        updated, memory = optim_step(
-            state.layers, grads, state.optimizer_memory, config.optimizer_settings
-        )
+    updated, memory = optim_step(
+        state.layers, grads, state.optimizer_memory, config.optimizer_settings
+    )
     if not _weights_sane(updated):
         state.diverged = True
         return False
@@ -268,9 +267,13 @@ def _update(state: TrainingState, grads: list[Layer]) -> bool:
 
 def train_steps(state: TrainingState, n: int) -> int:
     """Up to n steps, stopping early on divergence or with no data. Returns how many taken."""
-    for taken in range(n):
-        if state.diverged or not train_step(state):
-            return taken
+    if len(state.y_train) == 0:
+        return 0  # nothing to learn from (custom data, all cleared)
+    # Overflow is how divergence shows itself; it is detected, so NumPy need not warn.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for taken in range(n):
+            if state.diverged or not _train_step(state):
+                return taken
     return n
 
 
