@@ -283,13 +283,23 @@ def reset(request: Request, session: SessionDep) -> Response:
 )
 async def read_frame(
     request: Request,
+    store: StoreDep,
     session: SessionDep,
-    since: Annotated[int | None, Query(ge=0, description="Last revision the client has")] = None,
+    since: Annotated[
+        int | None,
+        Query(
+            ge=0,
+            description="Last revision the client has: while the session trains, the answer"
+            " waits for the next frame (up to about a second)",
+        ),
+    ] = None,
     at: Annotated[
         int | None, Query(ge=0, le=MAX_SNAPSHOTS - 1, description="A timeline snapshot's index")
     ] = None,
 ) -> Response:
-    """The latest frame (204 if still revision `since`), or the frame of timeline snapshot `at`."""
+    """The latest frame, or the frame of timeline snapshot `at`. With `since`: the first frame
+    after that revision, waited for while the session trains; 204 if there is none (at once
+    when paused, after the wait when training)."""
     if at is not None:
         try:
             return await run_in_threadpool(lambda: frame_response(request, session.frame_at(at)))
@@ -298,7 +308,9 @@ async def read_frame(
             message = f"at must be a timeline index from 0 to {last}"
             raise HTTPException(422, [{"field": "at", "message": message}]) from None
     if since is not None and since == session.revision:
-        return Response(status_code=204)
+        await session.wait_for_news(since, store.news_wait)
+        if since == session.revision:
+            return Response(status_code=204)
     # Built on the event loop (see run_trainer), unless a request holds the session.
     frame = session.frame_at_once()
     if frame is None:

@@ -34,6 +34,8 @@ from app.views import Projection
 
 Array = np.ndarray
 
+NEWS_RECHECK = 0.05  # seconds: how often a waiting poll looks for changes the trainer did not make
+
 
 class Session:
     def __init__(self, session_id: str, config: TrainingConfig, now: float) -> None:
@@ -41,6 +43,8 @@ class Session:
         self.lock = threading.Lock()
         self.last_seen = now
         self.revision = 0
+        # Polls waiting on the event loop for the next revision (see wait_for_news).
+        self._waiters: list[asyncio.Future] = []
         self._configure(config)
 
     # Every public method takes the lock: the thread pool may run two requests at once.
@@ -149,6 +153,36 @@ class Session:
                 self._advance(self.state.config.steps_per_frame)
         finally:
             self.lock.release()
+        self._wake()
+
+    async def wait_for_news(self, revision: int, timeout: float) -> None:
+        """While the session trains, wait until it moves on from ``revision`` (or ``timeout``
+        passes). Runs on the event loop. A poll that waits for the next frame costs nothing
+        meanwhile, where one answered "nothing new" at once would be asked again and again;
+        under load those empty answers took as much of the server as the frames.
+
+        The trainer wakes the waiters as soon as it advances the session (``_wake``); changes
+        made by requests in worker threads (a pause, new settings) are seen within
+        NEWS_RECHECK seconds.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self.revision == revision and self.training:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return
+            waiter = loop.create_future()
+            self._waiters.append(waiter)
+            await asyncio.wait([waiter], timeout=min(remaining, NEWS_RECHECK))
+            if not waiter.done():
+                self._waiters.remove(waiter)
+
+    def _wake(self) -> None:
+        # Only ever called on the event loop (by the trainer), as the futures require.
+        waiters, self._waiters = self._waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
 
     def frame_at_once(self) -> dict[str, Any] | None:
         """The latest frame, or None at once if a request holds the session (so that the event
@@ -244,7 +278,8 @@ class SessionStore:
 
     At most ``max_sessions`` are kept (the least recently seen goes first); a session nobody
     has asked about for ``ttl`` seconds is dropped; one training with nobody polling for
-    ``idle_stop`` seconds is paused.
+    ``idle_stop`` seconds is paused; a poll of a training session with nothing new waits up
+    to ``news_wait`` seconds for its next frame.
     """
 
     def __init__(
@@ -253,6 +288,7 @@ class SessionStore:
         ttl: float = 30 * 60,
         idle_stop: float = 15.0,
         clock: Callable[[], float] = time.monotonic,
+        news_wait: float = 1.0,
     ) -> None:
         self.max_sessions, self.ttl, self.idle_stop, self.clock = (
             max_sessions,
@@ -260,6 +296,7 @@ class SessionStore:
             idle_stop,
             clock,
         )
+        self.news_wait = news_wait  # the longest a poll of a training session waits
         self._sessions: dict[str, Session] = {}
         self._lock = threading.Lock()
 

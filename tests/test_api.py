@@ -1,6 +1,7 @@
 """The HTTP API through TestClient: lifecycle, validation, divergence, background training."""
 
 import json
+import threading
 import time
 
 import pytest
@@ -260,6 +261,49 @@ def test_unchanged_frame_is_a_204(client):
     client.post(f"/api/sessions/{sid}/step")
     r = client.get(f"/api/sessions/{sid}/frame", params={"since": revision})
     assert r.status_code == 200 and r.json()["step"] == 1
+
+
+def test_a_poll_of_a_training_session_waits_for_the_next_frame(client):
+    sid = new_session(client)
+    client.post(f"/api/sessions/{sid}/train")
+    revision = client.get(f"/api/sessions/{sid}/frame").json()["revision"]
+    for _ in range(5):  # never "nothing new": each answer is the next frame
+        r = client.get(f"/api/sessions/{sid}/frame", params={"since": revision})
+        assert r.status_code == 200 and r.json()["revision"] > revision
+        revision = r.json()["revision"]
+
+
+def test_a_waiting_poll_gives_up_after_news_wait():
+    store = SessionStore(news_wait=0.3)
+    # The trainer's first round comes at once, the next only after a minute: nothing new.
+    with TestClient(create_app(store=store, trainer_period=60.0)) as client:
+        sid = new_session(client)
+        assert client.post(f"/api/sessions/{sid}/train").json() == {"training": True}
+        revision = client.get(f"/api/sessions/{sid}/frame").json()["revision"]
+        started = time.monotonic()
+        r = client.get(f"/api/sessions/{sid}/frame", params={"since": revision})
+        assert r.status_code == 204 and time.monotonic() - started >= 0.3
+
+
+def test_a_pause_answers_a_waiting_poll_at_once():
+    store = SessionStore(news_wait=30.0)
+    with TestClient(create_app(store=store, trainer_period=60.0)) as client:
+        sid = new_session(client)
+        client.post(f"/api/sessions/{sid}/train")
+        revision = client.get(f"/api/sessions/{sid}/frame").json()["revision"]
+        answers = []
+        poll = threading.Thread(
+            target=lambda: answers.append(
+                client.get(f"/api/sessions/{sid}/frame", params={"since": revision})
+            )
+        )
+        poll.start()
+        time.sleep(0.2)  # the poll is waiting
+        assert answers == []
+        client.post(f"/api/sessions/{sid}/pause")
+        poll.join(timeout=10)  # far less than news_wait
+        assert answers and answers[0].status_code == 200
+        assert answers[0].json()["training"] is False
 
 
 def test_divergence_is_reported_and_reset_recovers(client):
