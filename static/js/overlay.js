@@ -37,9 +37,10 @@ function scaleColor(scale, cmin, cmax, value) {
   return `rgb(${p.map((v, i) => Math.round(v + (q[i] - v) * u)).join(",")})`;
 }
 
-const each = (value, i) => (Array.isArray(value) ? value[i] : value);
+// A style given once for the trace or per point (a plain or typed array).
+const each = (value, i) => (Array.isArray(value) || ArrayBuffer.isView(value) ? value[i] : value);
 
-// Where the trace's points move from (the picture on screen) to where they go, over `ms`.
+// The picture `share` of the way (0 to 1, eased) from the one on screen to the new traces.
 function glide(from, to, share) {
   if (share >= 1 || !from || from.length !== to.length) return to;
   const s = EASE(share);

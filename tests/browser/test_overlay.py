@@ -92,6 +92,35 @@ def test_overlay_colours_classes_and_rings_test_points_as_plotly_would(page):
     assert ring[3] > 100 and all(abs(a - b) <= 3 for a, b in zip(ring, orange, strict=False))
 
 
+def test_overlay_colours_values_on_a_colour_scale_as_plotly_does(page):
+    values = [-1.0, -0.5, 0.0, 0.3, 0.9, 1.0]
+    page.evaluate(SETUP, {"x": [], "y": []})
+    pairs = page.evaluate(
+        """async (values) => {
+          const { VALUE_SCALE } = await import("/static/js/colors.js");
+          const div = window.testPlot;
+          const x = values.map((_, i) => -1.5 + i * 0.8);
+          const y = values.map(() => 5);
+          const marker = { size: 12, color: values, colorscale: VALUE_SCALE, cmin: -1, cmax: 1 };
+          await Plotly.react(div, [{ type: "scatter", mode: "markers", x, y, marker }], div.layout);
+          div.overlay.draw([{ mode: "markers", x, y, marker }]);
+          const context = div.querySelector("canvas.plot-overlay").getContext("2d");
+          const { xaxis, yaxis } = div._fullLayout;
+          const svg = [...div.querySelectorAll(".scatterlayer path.point")];
+          return x.map((v, i) => [
+            svg[i].style.fill.match(/\\d+/g).map(Number),
+            [...context.getImageData(Math.floor(xaxis.l2p(v)), Math.floor(yaxis.l2p(5)), 1, 1)
+              .data],
+          ]);
+        }""",
+        values,
+    )
+    assert len(pairs) == len(values)
+    for plotly, drawn in pairs:
+        assert len(plotly) == 3 and drawn[3] == 255, pairs
+        assert all(abs(a - b) <= 2 for a, b in zip(plotly, drawn[:3], strict=True)), pairs
+
+
 def test_overlay_glides_when_asked_and_jumps_otherwise(page):
     page.evaluate(SETUP, {"x": [0], "y": [1]})
     page.evaluate(
