@@ -1,4 +1,4 @@
-// Files in and out of the page: saving text as a download, reading a chosen file.
+// Files in and out of the page: saving text (or a Blob) as a download, reading a chosen file.
 
 import { ApiError } from "./api.js";
 import { t } from "./i18n.js";

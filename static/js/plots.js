@@ -1,13 +1,20 @@
-// Draws frames with Plotly: the input plane, the loss curve and one panel per layer.
-// Every update goes through Plotly.react, which redraws only what changed.
+// Draws frames: the input plane, the loss curve and one panel per layer. Plotly draws axes,
+// heatmap, text, hover and the loss curve; the lines and points that move every frame are
+// drawn on a canvas over each plot (overlay.js), through that plot's axes.
 
 import { BOUNDARY_COLOR, CLASS_COLORS, CLASS_NAMES, GRID_COLORS, PROBABILITY_SCALE, VALUE_SCALE } from "./colors.js";
 import { phrase, t } from "./i18n.js";
 import { OWN, canMorph, morphControl, morphed } from "./morph.js";
+import { overlayOf } from "./overlay.js";
 import { projectionControl } from "./projection.js";
 import { StableRange } from "./ranges.js";
+import { SAVE_BUTTON } from "./snapshot.js";
 
 const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d", "autoScale2d"] };
+// A plot with a canvas overlay: its camera button saves the overlay's points and lines too.
+const OVERLAID = {
+  ...CONFIG, modeBarButtonsToRemove: [...CONFIG.modeBarButtonsToRemove, "toImage"], modeBarButtonsToAdd: [SAVE_BUTTON],
+};
 export const LOSS_POINTS = 2000;  // most points kept on the loss curve
 const LOSS_REDRAW_MS = 250;
 // Plotly draws its own text, so projector mode scales it here too.
@@ -70,6 +77,23 @@ export function pointsTrace(data, points, size, display) {
       line: { color: keep(data.is_test.map((test, i) => (test ? CLASS_COLORS[data.labels[i]] : "#fff"))), width: 1 },
     },
   };
+}
+
+// Lines and points go on a plot's canvas overlay; anything else (heatmap, text) to Plotly.
+function split(traces) {
+  const drawn = (trace) => trace.mode === "lines" || trace.mode === "markers";
+  return { plotted: traces.filter((trace) => !drawn(trace)), drawn: traces.filter(drawn) };
+}
+
+// Plotly redraws a whole plot, axes and all, on any react. A panel whose Plotly part is the
+// same as last time (its moving parts are on the overlay) skips it.
+function reactIfChanged(element, traces, layout, config) {
+  const key = JSON.stringify([traces, layout]);
+  if (element.plottedKey === key) return Promise.resolve(element);
+  return Plotly.react(element, traces, layout, config).then(() => {
+    element.plottedKey = key;
+    return element;
+  });
 }
 
 function lineTrace(xy, color, width, dash, name) {
@@ -200,7 +224,7 @@ function separatorPlane(separator, range) {
   };
 }
 
-const SMOOTH_MS = 80;
+const SMOOTH_MS = 80;  // a smooth move's length: most of the time until the next frame
 
 export function emptyLoss() {
   return { step: [], train: [], test: [], every: 1 };
@@ -232,11 +256,10 @@ export class Plots {
     this.container = document.getElementById("layers");
   }
 
-  // Smooth motion: Plotly glides points and lines to their new places over most of the time
-  // until the next frame. Off, a panel jumps straight there, and its layout has no transition
-  // at all: Plotly takes its slower animation path for any transition, even one of 0 ms.
-  transition() {
-    return this.display.smooth ? { transition: { duration: SMOOTH_MS, easing: "cubic-in-out" } } : {};
+  // Smooth motion: a panel's points and lines glide to their new places (on its overlay,
+  // never with Plotly's layout.transition, which halved the frame rate). Off, they jump.
+  glideMs() {
+    return this.display.smooth ? SMOOTH_MS : 0;
   }
 
   // Display choices that need no server: redraw the last frame with them.
@@ -365,11 +388,12 @@ export class Plots {
       yaxis: axis("x2", range, { scaleanchor: "x", constrain: "domain" }),
     };
     // Quick clicks add points one by one: none may be taken for a double click (axis reset).
-    const config = { ...CONFIG, doubleClick: false, doubleClickDelay: 1 };
-    const drawn = Plotly.react("plot-input", [heatmap, ...grid, boundary, pointsTrace(this.data, input.points, 8, this.display)], layout, config);
+    const config = { ...OVERLAID, doubleClick: false, doubleClickDelay: 1 };
+    const drawn = Plotly.react("plot-input", [heatmap], layout, config);
     return drawn.then((element) => {
+      overlayOf(element).draw([...grid, boundary, pointsTrace(this.data, input.points, 8, this.display)]);
       if (!this.clickBound) {
-        // Clicks land on the heatmap cell (or the point) under the mouse: its x, y are the spot.
+        // Clicks land on the heatmap cell under the mouse (the overlay lets them through).
         element.on("plotly_click", (event) => {
           const spot = event.points[0];
           this.onPlaneClick(spot.x, spot.y, event.event.shiftKey);
@@ -486,11 +510,13 @@ export class Plots {
     // differ in spread by a factor of a hundred, and would then squash the picture flat.
     const equal = (layer.view === "plane" && layer.kind === "hidden") || layer.view === "simplex" || layer.view === "fit";
     const layout = {
-      margin: { l: 48, r: 8, t: 6, b: 42 }, font: font(11), showlegend: false, ...this.transition(),
+      margin: { l: 48, r: 8, t: 6, b: 42 }, font: font(11), showlegend: false,
       xaxis: axis(phrase(layer.axes[0]), ranges.x.range, equal ? { constrain: "domain" } : {}),
       yaxis: axis(phrase(layer.axes[1]), ranges.y.range, equal ? { scaleanchor: "x", constrain: "domain" } : {}),
     };
-    return Plotly.react(panel.querySelector(".layer-plot"), traces, layout, CONFIG);
+    const { plotted, drawn } = split(traces);
+    const element = panel.querySelector(".layer-plot");
+    return reactIfChanged(element, plotted, layout, OVERLAID).then(() => overlayOf(element).draw(drawn, this.glideMs()));
   }
 
   // A layer seen in three dimensions: drag to rotate. The camera stays where the learner left it.

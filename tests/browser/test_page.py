@@ -21,6 +21,17 @@ def plot_data(page, selector):
     )
 
 
+# The points of a plot: the last trace its canvas overlay draws (static/js/overlay.js).
+POINTS = "document.querySelector('{}').overlay.traces.at(-1)"
+
+
+def overlay_data(page, selector):
+    """The lines and points a plot's canvas overlay currently draws, as plain data."""
+    return page.eval_on_selector(
+        selector, "el => el.overlay.traces.map(t => ({mode: t.mode, x: t.x, y: t.y}))"
+    )
+
+
 def step_count(page) -> int:
     return int(page.locator("#step-count").inner_text())
 
@@ -39,11 +50,11 @@ def test_page_loads_with_every_plot(page):
 
 def test_step_advances_and_redraws(page):
     before_input = plot_data(page, "#plot-input")[0]["z"]
-    before_layer = plot_data(page, "#layer-plot-1")
+    before_layer = overlay_data(page, "#layer-plot-1")
     page.get_by_role("button", name="Step", exact=True).click()
     expect(page.locator("#step-count")).to_have_text("1")
     assert plot_data(page, "#plot-input")[0]["z"] != before_input
-    assert plot_data(page, "#layer-plot-1") != before_layer
+    assert overlay_data(page, "#layer-plot-1") != before_layer
     expect(page.locator("#train-loss")).not_to_have_text("–")
 
 
@@ -141,7 +152,7 @@ def test_morph_slider_moves_a_layer_between_its_two_moves(page):
 
     def points(selector):
         return page.eval_on_selector(
-            selector, "el => { const t = el.data.at(-1); return [t.x, t.y]; }"
+            selector, "el => { const t = el.overlay.traces.at(-1); return [t.x, t.y]; }"
         )
 
     own = points("#layer-plot-1")
@@ -286,22 +297,18 @@ def test_keyboard_shortcuts(page):
 
 def test_hide_test_points_and_discretise(page):
     def input_points():
-        return page.eval_on_selector("#plot-input", "el => el.data.at(-1).x.length")
+        return page.evaluate(f"{POINTS.format('#plot-input')}.x.length")
 
     assert input_points() == 200
     page.uncheck("#show-test")
-    page.wait_for_function(
-        "() => document.querySelector('#plot-input').data.at(-1).x.length === 140"
-    )
+    page.wait_for_function(f"() => {POINTS.format('#plot-input')}.x.length === 140")
     page.check("#discretize")
     page.wait_for_function(
         "() => document.querySelector('#plot-input')"
         ".data[0].z.flat().every(v => v === 0 || v === 1)"
     )
     page.check("#show-test")
-    page.wait_for_function(
-        "() => document.querySelector('#plot-input').data.at(-1).x.length === 200"
-    )
+    page.wait_for_function(f"() => {POINTS.format('#plot-input')}.x.length === 200")
 
 
 def test_settings_live_in_the_url(page):
@@ -325,7 +332,7 @@ def test_settings_live_in_the_url(page):
 
     # Same seed, same data: the input plots agree point for point.
     def points(p):
-        return p.eval_on_selector("#plot-input", "el => el.data.at(-1).x")
+        return p.evaluate(f"{POINTS.format('#plot-input')}.x")
 
     assert points(other) == points(page)
     other.close()
@@ -392,7 +399,7 @@ def test_large_text_mode_is_remembered(page):
 def test_click_to_add_points_and_shift_click_to_remove(page):
     page.get_by_role("button", name="Clear all").click()
     expect(page.locator("#dataset")).to_have_value("custom")
-    page.wait_for_function("() => document.querySelector('#plot-input').data.at(-1).x.length === 0")
+    page.wait_for_function(f"() => {POINTS.format('#plot-input')}.x.length === 0")
 
     def click(fx, fy):
         plane = page.locator("#plot-input .nsewdrag").first
@@ -401,24 +408,24 @@ def test_click_to_add_points_and_shift_click_to_remove(page):
         page.mouse.click(area["x"] + area["width"] * fx, area["y"] + area["height"] * fy)
 
     def count():
-        return page.eval_on_selector("#plot-input", "el => el.data.at(-1).x.length")
+        return page.evaluate(f"{POINTS.format('#plot-input')}.x.length")
 
     page.check("input[name='new-class'][value='0']")
     click(0.25, 0.25)
-    page.wait_for_function("() => document.querySelector('#plot-input').data.at(-1).x.length === 1")
+    page.wait_for_function(f"() => {POINTS.format('#plot-input')}.x.length === 1")
     page.check("input[name='new-class'][value='1']")
     click(0.75, 0.75)
-    page.wait_for_function("() => document.querySelector('#plot-input').data.at(-1).x.length === 2")
-    colours = page.eval_on_selector("#plot-input", "el => el.data.at(-1).marker.color")
+    page.wait_for_function(f"() => {POINTS.format('#plot-input')}.x.length === 2")
+    colours = page.evaluate(f"{POINTS.format('#plot-input')}.marker.color")
     assert colours == ["#1f78b4", "#e66101"]  # class A then class B
     page.keyboard.down("Shift")
     click(0.75, 0.75)  # shift-click the B point
     page.keyboard.up("Shift")
-    page.wait_for_function("() => document.querySelector('#plot-input').data.at(-1).x.length === 1")
-    assert colours[:1] == page.eval_on_selector("#plot-input", "el => el.data.at(-1).marker.color")
+    page.wait_for_function(f"() => {POINTS.format('#plot-input')}.x.length === 1")
+    assert colours[:1] == page.evaluate(f"{POINTS.format('#plot-input')}.marker.color")
     page.check("input[name='new-class'][value='remove']")
     click(0.25, 0.25)  # a plain click removes in "remove" mode
-    page.wait_for_function("() => document.querySelector('#plot-input').data.at(-1).x.length === 0")
+    page.wait_for_function(f"() => {POINTS.format('#plot-input')}.x.length === 0")
     assert count() == 0
     expect(page).to_have_url(re.compile("dataset=custom"))
 
@@ -442,7 +449,7 @@ def test_csv_round_trip_and_bad_files(page, tmp_path):
     upload(page, "#upload-csv", tmp_path / "hostile.csv", hostile)
     expect(page.locator("#message")).to_contain_text("label must be 0 or 1")
     assert page.evaluate("window.hacked") is None  # shown as text, never run
-    assert page.eval_on_selector("#plot-input", "el => el.data.at(-1).x.length") == 3  # kept
+    assert page.evaluate(f"{POINTS.format('#plot-input')}.x.length") == 3  # kept
 
 
 def test_a_long_run_keeps_the_loss_curve_bounded_and_whole(page):

@@ -27,10 +27,12 @@ def look_at(page, selector):
 
 
 def input_traces(page):
+    """The input plane's traces: Plotly's (the heatmap), then its canvas overlay's (lines and
+    points, the points last)."""
     return page.eval_on_selector(
         "#plot-input",
-        "el => el.data.map(t => ({type: t.type, z: t.z, colorscale: t.colorscale,"
-        " showscale: t.showscale, marker: t.marker}))",
+        "el => [...el.data, ...el.overlay.traces].map(t => ({type: t.type, z: t.z,"
+        " colorscale: t.colorscale, showscale: t.showscale, marker: t.marker}))",
     )
 
 
@@ -63,7 +65,7 @@ def test_multiclass_run_trains_and_renders(page, server_url):
     # The last hidden layer draws where two classes tie, and the network has 4 output units.
     look_at(page, "#layer-plot-2")
     tie = page.eval_on_selector(
-        "#layer-plot-2", "el => el.data.filter(t => t.name === 'tie lines').length"
+        "#layer-plot-2", "el => el.overlay.traces.filter(t => t.name === 'tie lines').length"
     )
     assert tie == 1
     expect(page.locator("#network canvas.unit")).to_have_count(2 + 8 + 2 + 4)
@@ -122,7 +124,8 @@ def test_regression_run_trains_and_renders(page, server_url):
     output = page.locator(".layer").last
     expect(output.locator(".note")).to_contain_text("prediction across, true value up")
     fit = page.eval_on_selector(
-        ".layer:last-child .layer-plot", "el => { const p = el.data.at(-1); return [p.x, p.y]; }"
+        ".layer:last-child .layer-plot",
+        "el => { const p = el.overlay.traces.at(-1); return [p.x, p.y]; }",
     )
     errors = [abs(x - y) for x, y in zip(*fit, strict=True)]
     assert sum(errors) / len(errors) < 0.2
@@ -130,7 +133,7 @@ def test_regression_run_trains_and_renders(page, server_url):
     look_at(page, "#layer-plot-2")
     levels = page.eval_on_selector(
         "#layer-plot-2",
-        "el => el.data.filter(t => (t.name || '').startsWith('prediction =')).length",
+        "el => el.overlay.traces.filter(t => (t.name || '').startsWith('prediction =')).length",
     )
     assert levels == 5
     expect(page.locator("#loop-prediction")).to_contain_text("predicts")

@@ -1,0 +1,166 @@
+// A <canvas> laid exactly over a Plotly plot's area that draws the plot's moving lines and
+// points, placed through the plot's own axes. Plotly keeps what changes seldom (axes, titles,
+// heatmap, hover, clicks); restyling hundreds of SVG markers and long grid paths every frame
+// was most of the page's drawing time, and a canvas draws them in about a millisecond.
+//
+// Traces are given in Plotly's format and subset: mode "lines" (x, y with null for a gap;
+// line.color, width, dash) or "markers" (marker.size, color: one colour, a colour per point or
+// numbers on marker.colorscale from cmin to cmax; symbol "circle" or "circle-open", one or per
+// point; marker.line.color and width). What is drawn stays readable as `element.overlay.traces`,
+// as Plotly's own traces are as `element.data`.
+
+const EASE = (s) => (s < 0.5 ? 4 * s * s * s : 1 - (-2 * s + 2) ** 3 / 2);  // cubic in-out
+
+// The overlay of a plot element, made on first use. The plot must have been drawn once.
+export function overlayOf(element) {
+  element.overlay ??= new Overlay(element);
+  return element.overlay;
+}
+
+// Plotly's dash patterns (its Drawing.dashStyle): scaled with the line, never under 3 px.
+function dashes(dash, width) {
+  const d = Math.max(width, 3);
+  return { dot: [d, d], dash: [3 * d, 3 * d], longdash: [5 * d, 5 * d], dashdot: [3 * d, d, d, d] }[dash] ?? [];
+}
+
+function rgb(hex) {
+  return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+}
+
+// A number's colour on a colour scale of [share, "#rrggbb"] stops, in RGB as Plotly blends them.
+function scaleColor(scale, cmin, cmax, value) {
+  const share = Math.min(Math.max((value - cmin) / (cmax - cmin || 1), 0), 1);
+  const k = Math.max(scale.findIndex(([at]) => at >= share), 1);
+  const [[a, low], [b, high]] = [scale[k - 1], scale[k]];
+  const u = b > a ? (share - a) / (b - a) : 0;
+  const [p, q] = [rgb(low), rgb(high)];
+  return `rgb(${p.map((v, i) => Math.round(v + (q[i] - v) * u)).join(",")})`;
+}
+
+// A style given once for the trace or per point (a plain or typed array).
+const each = (value, i) => (Array.isArray(value) || ArrayBuffer.isView(value) ? value[i] : value);
+
+// The picture `share` of the way (0 to 1, eased) from the one on screen to the new traces.
+function glide(from, to, share) {
+  if (share >= 1 || !from || from.length !== to.length) return to;
+  const s = EASE(share);
+  const mix = (a, b) => b.map((v, k) => (v === null || a[k] === null || a[k] === undefined ? v : a[k] + (v - a[k]) * s));
+  return to.map((trace, i) => {
+    const was = from[i];
+    if (!was || was.x.length !== trace.x.length) return trace;
+    return { ...trace, x: mix(was.x, trace.x), y: mix(was.y, trace.y) };
+  });
+}
+
+class Overlay {
+  constructor(element) {
+    this.element = element;
+    this.traces = [];
+    this.glideMs = 0;  // how long the last change glides; 0 = jumps
+    this.shown = null;  // the traces as on screen now (part way through a glide)
+    this.canvas = document.createElement("canvas");
+    this.canvas.className = "plot-overlay";
+    // A zoom, a pan or a resized window moves the axes without a new frame.
+    element.on("plotly_relayout", () => this.paint());
+  }
+
+  // Show these traces: at once, or gliding there from the picture on screen over glideMs.
+  draw(traces, glideMs = 0) {
+    const from = this.shown;
+    this.traces = traces;
+    this.glideMs = glideMs;
+    cancelAnimationFrame(this.frameRequest);
+    if (!glideMs || !from) {
+      this.paint();
+      return;
+    }
+    const start = performance.now();
+    const step = () => {
+      const share = (performance.now() - start) / glideMs;
+      this.paint(glide(from, traces, share));
+      if (share < 1) this.frameRequest = requestAnimationFrame(step);
+    };
+    step();
+  }
+
+  // Draw the traces (or a glide's picture of them) with the plot's axes as they are now.
+  paint(traces = this.traces) {
+    const layout = this.element._fullLayout;
+    if (!layout?.xaxis) return;
+    this.shown = traces;
+    const [xaxis, yaxis] = [layout.xaxis, layout.yaxis];
+    const context = this.place(xaxis._offset, yaxis._offset, xaxis._length, yaxis._length);
+    const px = (x) => xaxis.l2p(x);
+    const py = (y) => yaxis.l2p(y);
+    for (const trace of traces) {
+      if (trace.mode === "lines") drawLine(context, trace, px, py);
+      else if (trace.mode === "markers") drawMarkers(context, trace, px, py);
+    }
+  }
+
+  // The canvas over the plot area, sharp on any screen, cleared; its context is in CSS pixels.
+  place(left, top, width, height) {
+    const host = this.element.querySelector(".gl-container");  // above the plot, under hover
+    if (this.canvas.parentNode !== host) host.append(this.canvas);
+    const ratio = window.devicePixelRatio || 1;
+    const style = this.canvas.style;
+    style.left = `${left}px`;
+    style.top = `${top}px`;
+    style.width = `${width}px`;
+    style.height = `${height}px`;
+    const [w, h] = [Math.round(width * ratio), Math.round(height * ratio)];
+    if (this.canvas.width !== w || this.canvas.height !== h) [this.canvas.width, this.canvas.height] = [w, h];
+    const context = this.canvas.getContext("2d");
+    context.setTransform(ratio, 0, 0, ratio, 0, 0);
+    context.clearRect(0, 0, width, height);
+    return context;
+  }
+}
+
+function drawLine(context, trace, px, py) {
+  const { color, width = 2, dash = "solid" } = trace.line;
+  context.beginPath();
+  let open = false;
+  for (let k = 0; k < trace.x.length; k++) {
+    const [x, y] = [trace.x[k], trace.y[k]];
+    if (x === null || y === null) { open = false; continue; }
+    if (open) context.lineTo(px(x), py(y));
+    else context.moveTo(px(x), py(y));
+    open = true;
+  }
+  context.strokeStyle = color;
+  context.lineWidth = width;
+  context.lineJoin = "round";
+  context.setLineDash(dashes(dash, width));
+  context.stroke();
+  context.setLineDash([]);
+}
+
+function drawMarkers(context, trace, px, py) {
+  const { marker } = trace;
+  const radius = marker.size / 2;
+  const edge = marker.line ?? {};
+  const fill = (i) => {
+    const color = each(marker.color, i);
+    return typeof color === "number" ? scaleColor(marker.colorscale, marker.cmin, marker.cmax, color) : color;
+  };
+  for (let i = 0; i < trace.x.length; i++) {
+    if (trace.x[i] === null || trace.y[i] === null) continue;
+    context.beginPath();
+    context.arc(px(trace.x[i]), py(trace.y[i]), radius, 0, 2 * Math.PI);
+    const color = fill(i);
+    let width = each(edge.width, i) ?? 0;
+    if (each(marker.symbol, i) === "circle-open") {  // as Plotly: a ring in the point's colour
+      context.strokeStyle = color;
+      width ||= 1;
+    } else {
+      context.fillStyle = color;
+      context.fill();
+      context.strokeStyle = each(edge.color, i) ?? "#444";
+    }
+    if (width > 0) {  // a canvas ignores a line width of 0
+      context.lineWidth = width;
+      context.stroke();
+    }
+  }
+}

@@ -1,0 +1,35 @@
+// The camera button of a plot with a canvas overlay (overlay.js): Plotly's own picture of the
+// plot knows nothing of the overlay, so the overlay's lines and points are drawn onto it before
+// it is saved as a PNG.
+
+import { saveFile } from "./files.js";
+
+// The plot as one picture: Plotly's image with the overlay laid on its plot area.
+export async function pictureOf(element) {
+  const { xaxis, yaxis } = element._fullLayout;
+  const [width, height] = [element._fullLayout.width, element._fullLayout.height].map(Math.round);
+  const image = new Image();
+  image.src = await Plotly.toImage(element, { format: "png", width, height });
+  await image.decode();
+  const canvas = document.createElement("canvas");
+  [canvas.width, canvas.height] = [width, height];
+  const context = canvas.getContext("2d");
+  context.drawImage(image, 0, 0);
+  const overlay = element.overlay?.canvas;
+  if (overlay) context.drawImage(overlay, xaxis._offset, yaxis._offset, xaxis._length, yaxis._length);
+  return canvas;
+}
+
+async function save(element) {
+  const canvas = await pictureOf(element);
+  const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/png"));
+  saveFile(`layerscope-${element.id}.png`, blob, "image/png");
+}
+
+// Takes the place of Plotly's own "toImage" button in a plot's config.
+export const SAVE_BUTTON = {
+  name: "save-png",
+  title: "Download plot as a PNG",
+  icon: Plotly.Icons.camera,
+  click: (element) => { save(element); },
+};
