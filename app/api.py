@@ -307,12 +307,16 @@ async def read_frame(
             last = session.timeline_length() - 1
             message = f"at must be a timeline index from 0 to {last}"
             raise HTTPException(422, [{"field": "at", "message": message}]) from None
+    waited = 0.0
     if since is not None and since == session.revision:
-        await session.wait_for_news(since, store.news_wait)
-        if since == session.revision:
-            return Response(status_code=204)
-    # Built on the event loop (see run_trainer), unless a request holds the session.
-    frame = session.frame_at_once()
-    if frame is None:
-        return await run_in_threadpool(lambda: frame_response(request, session.frame()))
-    return frame_response(request, frame)
+        waited = await session.wait_for_news(since, store.news_wait)
+    if since is not None and since == session.revision:
+        response = Response(status_code=204)
+    elif (frame := session.frame_at_once()) is not None:
+        response = frame_response(request, frame)  # built on the event loop (see run_trainer)
+    else:  # a request holds the session: wait for it in a worker thread, not here
+        response = await run_in_threadpool(lambda: frame_response(request, session.frame()))
+    # How long the answer waited for the trainer, so that a client (or the browser's developer
+    # tools) can tell that wait from the time the server took to answer.
+    response.headers["Server-Timing"] = f"wait;dur={waited * 1000:.1f}"
+    return response

@@ -155,7 +155,7 @@ class Session:
             self.lock.release()
         self._wake()
 
-    async def wait_for_news(self, revision: int, timeout: float) -> None:
+    async def wait_for_news(self, revision: int, timeout: float) -> float:
         """While the session trains, wait until it moves on from ``revision`` (or ``timeout``
         passes). Runs on the event loop. A poll that waits for the next frame costs nothing
         meanwhile, where one answered "nothing new" at once would be asked again and again;
@@ -163,19 +163,20 @@ class Session:
 
         The trainer wakes the waiters as soon as it advances the session (``_wake``); changes
         made by requests in worker threads (a pause, new settings) are seen within
-        NEWS_RECHECK seconds.
+        NEWS_RECHECK seconds. Returns the seconds waited.
         """
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
+        started = loop.time()
         while self.revision == revision and self.training:
-            remaining = deadline - loop.time()
+            remaining = started + timeout - loop.time()
             if remaining <= 0:
-                return
+                break
             waiter = loop.create_future()
             self._waiters.append(waiter)
             await asyncio.wait([waiter], timeout=min(remaining, NEWS_RECHECK))
             if not waiter.done():
                 self._waiters.remove(waiter)
+        return loop.time() - started
 
     def _wake(self) -> None:
         # Only ever called on the event loop (by the trainer), as the futures require.

@@ -23,8 +23,14 @@ Then the students stop, as closed tabs do. Their sessions go on training until n
 them for the store's ``idle_stop`` (15 s); the script samples the server's CPU just after the
 stop and again once that time has passed, when it should be about zero.
 
-Targets (issue 5): 100 students at ≥ 9.5 frames/s each, p99 ≤ 100 ms, no error. The full run
-exits with status 1 if they are not met; --quick never fails.
+A poll of a training session with nothing new waits on the server for the next frame (see
+``Session.wait_for_news``), so a poll's latency includes that wait: up to the trainer's 50 ms
+when it keeps up, longer when the server is saturated. The server says how long each poll
+waited (``Server-Timing: wait;dur=MS``); "p99 less wait" is the 99th percentile of the latency
+without it, the time the server took to answer once it had a frame to give.
+
+Targets (issue 5): 100 students at ≥ 9.5 frames/s each, p99 ≤ 100 ms (the whole latency, wait
+included), no error. The full run exits with status 1 if they are not met; --quick never fails.
 """
 
 from __future__ import annotations
@@ -57,6 +63,7 @@ TIMEOUT = 10.0  # a request taking longer counts as an error
 TARGET_FPS, TARGET_P99_MS, TARGET_STUDENTS = 9.5, 100.0, 100
 REVISION = re.compile(rb'"revision":\s*(\d+)')
 STEP = re.compile(rb'"step":\s*(\d+)')
+WAIT = re.compile(r"wait;dur=([\d.]+)")
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -161,8 +168,15 @@ class Student:
     not_modified: int = 0
     errors: list[str] = field(default_factory=list)
     latencies: list[float] = field(default_factory=list)  # seconds, every poll
+    waits: list[float] = field(default_factory=list)  # of each poll's latency, the server's wait
     frame_bytes: list[int] = field(default_factory=list)
     steps: list[int] = field(default_factory=list)  # the training step of the first, last frame
+
+
+def waited(headers: dict[str, str]) -> float:
+    """Seconds the server says the poll waited for the trainer's next frame (Server-Timing)."""
+    found = WAIT.search(headers.get("server-timing", ""))
+    return float(found.group(1)) / 1000 if found else 0.0
 
 
 def revision_of(body: bytes) -> int | None:
@@ -196,8 +210,9 @@ async def poll(
         if revision is not None:
             path += f"?since={revision}"
         try:
-            status, _, body = await connection.request("GET", path, accept=ACCEPT)
+            status, headers, body = await connection.request("GET", path, accept=ACCEPT)
             student.latencies.append(loop.time() - sent)
+            student.waits.append(waited(headers))
             if status == 200:
                 new = revision_of(body)
                 if new is None or new != revision:
@@ -212,6 +227,7 @@ async def poll(
                 student.errors.append(f"{status} {body[:120]!r}")
         except Exception as error:  # noqa: BLE001 - every failure is counted, none stops the run
             student.latencies.append(loop.time() - sent)
+            student.waits.append(0.0)
             student.errors.append(f"{type(error).__name__}: {error}")
         await asyncio.sleep(max(sent + PERIOD - loop.time(), 0))
 
@@ -322,6 +338,7 @@ def run_one(n: int, seconds: float, idle_check: bool, profiled: bool) -> dict:
     fps = [s.frames / result["wall"] for s in students]
     trained = [s.steps[-1] - s.steps[0] for s in students if s.steps]
     latencies = [t for s in students for t in s.latencies]
+    answers = [t - w for s in students for t, w in zip(s.latencies, s.waits, strict=True)]
     frame_bytes = [b for s in students for b in s.frame_bytes]
     errors = [e for s in students for e in s.errors]
     return {
@@ -334,6 +351,7 @@ def run_one(n: int, seconds: float, idle_check: bool, profiled: bool) -> dict:
         "p50": percentile(latencies, 50) * 1000,
         "p99": percentile(latencies, 99) * 1000,
         "max": max(latencies, default=float("nan")) * 1000,
+        "answer_p99": percentile(answers, 99) * 1000,
         "errors": errors,
         "kb": statistics.mean(frame_bytes) / 1000 if frame_bytes else float("nan"),
     }
@@ -370,6 +388,7 @@ def main(
             r["p50"],
             r["p99"],
             r["max"],
+            r["answer_p99"],
             len(r["errors"]),
             r["kb"],
             r["server_cpu"],
@@ -389,6 +408,7 @@ def main(
         "p50 ms",
         "p99 ms",
         "max ms",
+        "p99 less wait",
         "errors",
         "KB/frame",
         "server CPU %",

@@ -270,6 +270,7 @@ def test_a_poll_of_a_training_session_waits_for_the_next_frame(client):
     for _ in range(5):  # never "nothing new": each answer is the next frame
         r = client.get(f"/api/sessions/{sid}/frame", params={"since": revision})
         assert r.status_code == 200 and r.json()["revision"] > revision
+        assert r.headers["Server-Timing"].startswith("wait;dur=")  # how long it waited
         revision = r.json()["revision"]
 
 
@@ -283,6 +284,7 @@ def test_a_waiting_poll_gives_up_after_news_wait():
         started = time.monotonic()
         r = client.get(f"/api/sessions/{sid}/frame", params={"since": revision})
         assert r.status_code == 204 and time.monotonic() - started >= 0.3
+        assert float(r.headers["Server-Timing"].removeprefix("wait;dur=")) >= 300
 
 
 def test_a_pause_answers_a_waiting_poll_at_once():
