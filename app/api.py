@@ -310,6 +310,8 @@ async def read_frame(
     waited = 0.0
     if since is not None and since == session.revision:
         waited = await session.wait_for_news(since, store.news_wait)
+        if session.closed:  # deleted or expired meanwhile
+            raise HTTPException(404, "Session not found")
     if since is not None and since == session.revision:
         response = Response(status_code=204)
     elif (frame := session.frame_at_once()) is not None:

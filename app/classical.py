@@ -3,7 +3,7 @@
 Six well-known classifiers from scikit-learn (none written by hand) are fitted on a session's
 training points and asked for their class, and how sure they are, at every cell of the same
 grid the network's input plot shades. Each decision map travels as two byte strings (class and
-confidence per cell, base64), like the network diagram's unit maps. Results are kept in a small
+confidence per cell, base64). Results are kept in a small
 shared cache keyed by the data and the settings, so looking again costs nothing.
 
 This module knows nothing of HTTP: bad data raises ``CompareError(field, message)``.

@@ -6,9 +6,9 @@ then goes out either
 - as JSON (``to_json``), for API clients and tests: arrays become lists rounded to 6
   decimals, with null where a value is missing (the gaps between lines); or
 - packed (``pack``), for the page, which asks for it by ``Accept: application/x-layerscope-frame``:
-  the frame's structure as JSON with every array replaced by a reference into one binary
-  buffer of float32 (or byte) values. Building the JSON of thousands of numbers was most of
-  a frame's cost; the packed frame is a fraction of the size and costs almost nothing to make.
+  the frame's structure as JSON with every array replaced by a reference into a binary
+  buffer of float32 and byte values. Building the JSON of thousands of numbers was most of
+  a frame's cost; the packed frame is a fraction of the size and costs little to make.
 
 Packed layout: two little-endian uint32s, the header's length and the float block's length,
 then the header (UTF-8 JSON, padded with spaces to a multiple of 4 bytes so every array is
@@ -162,7 +162,11 @@ def pack(content: Any) -> bytes:
     header = header.encode()
     header += b" " * (-len(header) % 4)
     with np.errstate(over="ignore"):  # beyond float32's range becomes infinite, then clipped
-        block = np.concatenate(floats, dtype="<f4", casting="same_kind") if floats else np.empty(0)
+        block = (
+            np.concatenate(floats, dtype="<f4", casting="same_kind")
+            if floats
+            else np.empty(0, "<f4")
+        )
     np.clip(block, -COORDINATE_LIMIT, COORDINATE_LIMIT, out=block)
     prefix = struct.pack("<II", len(header), 4 * float_count)
     return prefix + header + block.tobytes() + b"".join(chunks)
@@ -170,6 +174,8 @@ def pack(content: Any) -> bytes:
 
 def _binary(values: Array) -> tuple[str, bytes]:
     """A bool or integer array's kind and bytes."""
+    if values.dtype.kind not in "biu":
+        raise TypeError(f"cannot send an array of {values.dtype}")
     if values.dtype == bool:
         return "bool", values.astype(np.uint8).tobytes()
     if values.size == 0 or 0 <= values.min() <= values.max() < 256:

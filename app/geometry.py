@@ -28,26 +28,34 @@ def contour_segments(values: Array, xs: Array, ys: Array, level: float) -> Array
     """
     v = values - level
     above = v > 0
-    # Each crossing is worked out once, on its edge: first the edges along the rows (between
-    # columns j and j+1), then those along the columns (between rows i and i+1).
-    along_rows = above[:, :-1] != above[:, 1:]
-    along_columns = above[:-1, :] != above[1:, :]
-    ri, rj = np.nonzero(along_rows)
-    t = v[ri, rj] / (v[ri, rj] - v[ri, rj + 1])  # the signs differ, so never 0 / 0
-    row_ends = np.column_stack([xs[rj] + t * (xs[rj + 1] - xs[rj]), ys[ri]])
-    ci, cj = np.nonzero(along_columns)
-    t = v[ci, cj] / (v[ci, cj] - v[ci + 1, cj])
-    column_ends = np.column_stack([xs[cj], ys[ci] + t * (ys[ci + 1] - ys[ci])])
-    ends = np.concatenate([row_ends, column_ends])
-    # Each crossed edge's row in ends (-1: not crossed); [0] holds the edges along the rows.
-    edge_ends = np.full((2, *v.shape), -1)
-    edge_ends[0, ri, rj] = np.arange(len(row_ends))
-    edge_ends[1, ci, cj] = np.arange(len(row_ends), len(ends))
+    # Each crossing is worked out once, on its edge: first the horizontal edges (from column j
+    # to j+1 of a row), then the vertical ones (from row i to i+1 of a column).
+    horizontal = above[:, :-1] != above[:, 1:]
+    vertical = above[:-1, :] != above[1:, :]
+    hi, hj = np.nonzero(horizontal)
+    t = v[hi, hj] / (v[hi, hj] - v[hi, hj + 1])  # the signs differ, so never 0 / 0
+    horizontal_ends = np.column_stack([xs[hj] + t * (xs[hj + 1] - xs[hj]), ys[hi]])
+    vi, vj = np.nonzero(vertical)
+    t = v[vi, vj] / (v[vi, vj] - v[vi + 1, vj])
+    vertical_ends = np.column_stack([xs[vj], ys[vi] + t * (ys[vi + 1] - ys[vi])])
+    ends = np.concatenate([horizontal_ends, vertical_ends])
+    # For every edge, the row of ends where the contour crosses it (-1: it does not).
+    end_on_horizontal = np.full(v.shape, -1)
+    end_on_horizontal[hi, hj] = np.arange(len(horizontal_ends))
+    end_on_vertical = np.full(v.shape, -1)
+    end_on_vertical[vi, vj] = np.arange(len(horizontal_ends), len(ends))
     # The cells the contour passes through. A cell has two crossed edges, or four at a
     # saddle; one whose bottom and top are not crossed has both sides crossed or neither.
-    i, j = np.nonzero(along_rows[:-1] | along_rows[1:] | along_columns[:, 1:])
-    rows, columns = edge_ends
-    cells = np.column_stack([rows[i, j], columns[i, j + 1], rows[i + 1, j], columns[i, j]])
+    i, j = np.nonzero(horizontal[:-1] | horizontal[1:] | vertical[:, 1:])
+    # Each of those cells' edges going round it (bottom, right, top, left) as rows of ends.
+    cells = np.column_stack(
+        [
+            end_on_horizontal[i, j],
+            end_on_vertical[i, j + 1],
+            end_on_horizontal[i + 1, j],
+            end_on_vertical[i, j],
+        ]
+    )
     saddle = cells.min(axis=1) >= 0
     two = np.sort(cells[~saddle], axis=1)[:, 2:]  # the two crossed edges sort last
     four = cells[saddle]
@@ -65,7 +73,8 @@ def pca_basis(values: Array, previous: Array | None, dims: int = 2) -> tuple[Arr
         return np.eye(values.shape[1])[:dims], np.zeros(dims)
     centred = values - values.mean(axis=0)
     # The principal axes are the eigenvectors of the scatter matrix, largest eigenvalue first
-    # (eigh lists them smallest first); a few units wide, it is cheaper than an SVD.
+    # (eigh lists them smallest first); a few units wide, it is cheaper than an SVD. (It
+    # squares the data's condition number, which only matters far below what a plot shows.)
     spread, axes = np.linalg.eigh(centred.T @ centred)
     spread, axes = np.maximum(spread[::-1], 0.0), axes[:, ::-1].T
     variance = np.zeros(dims)
@@ -106,6 +115,11 @@ def readout_basis(
     rest = centred - (centred @ read.T) @ read
     others = previous[len(read) :] if previous is not None and len(previous) == dims else None
     basis = np.vstack([read, pca_basis(rest, others, dims - len(read))[0]])
+    # Where nothing is left to spread along (a dead layer, say), the other axes are arbitrary
+    # and may lean on the read directions. QR sets each axis at right angles to those before
+    # it and keeps the read directions, signs included, as they are.
+    q, r = np.linalg.qr(basis.T)
+    basis = (q * np.where(np.diag(r) < 0, -1.0, 1.0)).T
     total = np.sum(centred**2)
     share = np.sum((centred @ basis.T) ** 2, axis=0) / total if total > 0 else np.zeros(dims)
     return basis, share

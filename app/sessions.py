@@ -10,6 +10,7 @@ every training session a little at each tick.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import secrets
 import threading
 import time
@@ -34,7 +35,7 @@ from app.views import Projection
 
 Array = np.ndarray
 
-NEWS_RECHECK = 0.05  # seconds: how often a waiting poll looks for changes the trainer did not make
+MAX_WAITING_POLLS = 16  # per session: a tab has one in flight; more is a client misbehaving
 
 
 class Session:
@@ -43,8 +44,10 @@ class Session:
         self.lock = threading.Lock()
         self.last_seen = now
         self.revision = 0
+        self.closed = False  # dropped by the store
         # Polls waiting on the event loop for the next revision (see wait_for_news).
         self._waiters: list[asyncio.Future] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._configure(config)
 
     # Every public method takes the lock: the thread pool may run two requests at once.
@@ -68,7 +71,7 @@ class Session:
         with self.lock:
             x, y, is_test = edit(self.state.x, self.state.y, self.state.is_test)
             self.state = with_data(self.state, x, y, is_test)
-            self.revision += 1
+            self._changed()
             return self._frame()
 
     def data(self) -> tuple[Array, Array, Array]:
@@ -101,7 +104,7 @@ class Session:
                 self.phase = advance_phase(self.state)
                 if self.state.diverged:
                     self.stopped_reason = "diverged"
-            self.revision += 1
+            self._changed()
             return self._frame()
 
     def set_projection(self, layer: int, projection: Projection) -> dict[str, Any]:
@@ -120,7 +123,7 @@ class Session:
                 if max(picked) >= units:
                     raise ValueError("neurons", f"neurons: each from 0 to {units - 1}")
             self.projections[layer] = projection
-            self.revision += 1
+            self._changed()
             return self._frame()
 
     def reset(self) -> dict[str, Any]:
@@ -133,7 +136,7 @@ class Session:
         with self.lock:
             if not self.state.diverged and not self.training:
                 self.training, self.stopped_reason = True, None
-                self.revision += 1
+                self._changed()
             return self.training
 
     def pause(self, reason: str | None = None) -> None:
@@ -153,33 +156,61 @@ class Session:
                 self._advance(self.state.config.steps_per_frame)
         finally:
             self.lock.release()
-        self._wake()
 
     async def wait_for_news(self, revision: int, timeout: float) -> float:
-        """While the session trains, wait until it moves on from ``revision`` (or ``timeout``
-        passes). Runs on the event loop. A poll that waits for the next frame costs nothing
-        meanwhile, where one answered "nothing new" at once would be asked again and again;
-        under load those empty answers took as much of the server as the frames.
-
-        The trainer wakes the waiters as soon as it advances the session (``_wake``); changes
-        made by requests in worker threads (a pause, new settings) are seen within
-        NEWS_RECHECK seconds. Returns the seconds waited.
+        """While the session trains, wait until it moves on from ``revision``, stops, or is
+        closed, for at most ``timeout`` seconds; returns the seconds waited. Runs on the event
+        loop. A poll that waits for the next frame costs nothing meanwhile, where one answered
+        "nothing new" at once would be asked again and again: under load those empty answers
+        took as much of the server as the frames did. At most MAX_WAITING_POLLS polls wait on
+        one session; any more are answered at once.
         """
         loop = asyncio.get_running_loop()
+        self._loop = loop
         started = loop.time()
-        while self.revision == revision and self.training:
+        while self._unchanged(revision) and len(self._waiters) < MAX_WAITING_POLLS:
             remaining = started + timeout - loop.time()
             if remaining <= 0:
                 break
             waiter = loop.create_future()
             self._waiters.append(waiter)
-            await asyncio.wait([waiter], timeout=min(remaining, NEWS_RECHECK))
-            if not waiter.done():
-                self._waiters.remove(waiter)
+            try:
+                await asyncio.wait([waiter], timeout=remaining)
+            finally:
+                if waiter in self._waiters:  # timed out or cancelled: nobody woke it
+                    self._waiters.remove(waiter)
         return loop.time() - started
 
+    def close(self) -> None:
+        """The store has let the session go: polls waiting on it stop waiting."""
+        self.closed = True
+        self._notify()
+
+    def _unchanged(self, revision: int) -> bool:
+        return self.revision == revision and self.training and not self.closed
+
+    def _changed(self) -> None:
+        # Every change a client should see gets a new revision, and wakes the polls waiting.
+        self.revision += 1
+        self._notify()
+
+    def _notify(self) -> None:
+        # Changes come from the trainer, on the event loop, and from requests in worker
+        # threads. The waiting futures belong to the event loop, so they are woken there.
+        loop = self._loop
+        if loop is None:
+            return  # no poll has ever waited on this session
+        try:
+            on_loop = asyncio.get_running_loop() is loop
+        except RuntimeError:  # in a worker thread
+            on_loop = False
+        if on_loop:
+            self._wake()
+        else:
+            with contextlib.suppress(RuntimeError):  # the loop has closed: nobody waits
+                loop.call_soon_threadsafe(self._wake)
+
     def _wake(self) -> None:
-        # Only ever called on the event loop (by the trainer), as the futures require.
         waiters, self._waiters = self._waiters, []
         for waiter in waiters:
             if not waiter.done():
@@ -243,19 +274,19 @@ class Session:
         self.stopped_reason: str | None = None
         self._bases: dict = {}
         self._cached: tuple[int, dict[str, Any]] | None = None
-        self.revision += 1
+        self._changed()
 
     def _pause(self, reason: str | None) -> None:
         if self.training:
             self.training, self.stopped_reason = False, reason
-            self.revision += 1
+            self._changed()
 
     def _advance(self, n: int) -> None:
         self.phase = None
         train_steps(self.state, n)
         if self.state.diverged:
             self.training, self.stopped_reason = False, "diverged"
-        self.revision += 1
+        self._changed()
 
     def _frame(self) -> dict[str, Any]:
         # Polls are frequent and a paused session does not change: build each revision once.
@@ -307,6 +338,7 @@ class SessionStore:
             while len(self._sessions) >= self.max_sessions:
                 oldest = min(self._sessions.values(), key=lambda s: s.last_seen)
                 del self._sessions[oldest.id]
+                oldest.close()
             self._sessions[session.id] = session
         return session
 
@@ -319,7 +351,7 @@ class SessionStore:
 
     def delete(self, session_id: str) -> None:
         with self._lock:
-            del self._sessions[session_id]
+            self._sessions.pop(session_id).close()
 
     def __len__(self) -> int:
         return len(self._sessions)
@@ -330,6 +362,7 @@ class SessionStore:
         with self._lock:
             for session in [s for s in self._sessions.values() if now - s.last_seen > self.ttl]:
                 del self._sessions[session.id]
+                session.close()
             return [s for s in self._sessions.values() if s.training]
 
     def unwatched(self, session: Session) -> bool:

@@ -209,7 +209,7 @@ def train_step(state: TrainingState) -> bool:
     or infinite, or a layer's weights larger than WEIGHT_LIMIT (their root mean square); the
     run is then marked as diverged. (A loss that overflows always shows up in the weights within a
     step or two, so checking them is enough, and the fast path skips computing the loss.) A
-    step begun phase by phase is finished.
+    step begun phase by phase is finished. A run that has diverged takes no more steps.
     """
     return train_steps(state, 1) == 1
 

@@ -287,7 +287,11 @@ def test_a_waiting_poll_gives_up_after_news_wait():
         assert float(r.headers["Server-Timing"].removeprefix("wait;dur=")) >= 300
 
 
-def test_a_pause_answers_a_waiting_poll_at_once():
+@pytest.mark.parametrize(
+    "method, path, status",
+    [("post", "/pause", 200), ("delete", "", 404)],  # paused: the new frame; deleted: gone
+)
+def test_a_waiting_poll_is_answered_at_once_when_the_session_stops(method, path, status):
     store = SessionStore(news_wait=30.0)
     with TestClient(create_app(store=store, trainer_period=60.0)) as client:
         sid = new_session(client)
@@ -302,10 +306,11 @@ def test_a_pause_answers_a_waiting_poll_at_once():
         poll.start()
         time.sleep(0.2)  # the poll is waiting
         assert answers == []
-        client.post(f"/api/sessions/{sid}/pause")
+        getattr(client, method)(f"/api/sessions/{sid}{path}")
         poll.join(timeout=10)  # far less than news_wait
-        assert answers and answers[0].status_code == 200
-        assert answers[0].json()["training"] is False
+        assert answers and answers[0].status_code == status
+        if status == 200:
+            assert answers[0].json()["training"] is False
 
 
 def test_divergence_is_reported_and_reset_recovers(client):

@@ -7,7 +7,8 @@ import pytest
 from sent import build_frame
 
 from app.geometry import contour_segments, pca_basis
-from app.training import TrainingConfig, new_state, train_steps
+from app.model import Layer
+from app.training import TrainingConfig, new_state, train_steps, with_weights
 from app.views import GRID_LINES, Projection, phrase
 
 
@@ -67,6 +68,24 @@ def test_last_hidden_layer_line_is_the_output_units_and_splits_the_predictions()
     assert np.array_equal(points @ w + b > 0, predicted_b)
     ends = coords(last_hidden["boundary"])  # the carried boundary lies on that line
     assert np.abs(ends @ w + b).max() < 0.05 * np.linalg.norm(w)
+
+
+def test_a_dead_last_layer_still_shows_the_output_units_line():
+    # Every ReLU of the hidden layer is off for every point, so nothing is spread along any
+    # axis: the view's other axis is arbitrary, yet must stay at right angles to the one the
+    # output reads, or the line would no longer be exact and be left out.
+    config = TrainingConfig(dataset="circle", hidden_layers=(4,), activation="relu")
+    fresh = new_state(config)
+    dead = [Layer(fresh.layers[0].w, np.full(4, -100.0)), fresh.layers[1]]
+    frame, _ = build_frame(with_weights(config, dead, 0), {})
+    separator = frame["layers"][1]["separator"]
+    assert separator is not None
+    w_out = fresh.layers[1].w[:, 0]
+    w, b = np.array(separator["w"]), separator["b"]
+    # Seen along the read axis, the output's weights keep their length and nothing is left
+    # for the other axis.
+    assert w[0] == pytest.approx(np.linalg.norm(w_out), rel=1e-4) and abs(w[1]) < 1e-6
+    assert b == pytest.approx(float(fresh.layers[1].b[0]), abs=1e-6)
 
 
 def test_frames_are_strict_json_even_after_divergence():

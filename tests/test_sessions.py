@@ -1,12 +1,13 @@
 """The event loop's share of the work (trainer slices, polls) never waits for a request."""
 
+import asyncio
 import threading
 import time
 
 from fastapi.testclient import TestClient
 
 from app.main import create_app
-from app.sessions import SessionStore
+from app.sessions import MAX_WAITING_POLLS, Session, SessionStore
 from app.training import TrainingConfig
 
 
@@ -49,3 +50,45 @@ def test_a_poll_waits_off_the_event_loop_for_a_busy_session():
         assert not answers  # while the busy poll still waits
         waiting.join(timeout=10)
         assert answers and answers[0].status_code == 200 and answers[0].json()["step"] == 0
+
+
+def test_a_waiting_poll_wakes_when_the_trainer_moves_the_session_on():
+    async def scenario() -> tuple[float, int]:
+        session = SessionStore().create(TrainingConfig())
+        session.start_training()
+        revision = session.revision
+        waiting = asyncio.create_task(session.wait_for_news(revision, timeout=30.0))
+        await asyncio.sleep(0.05)
+        assert not waiting.done()
+        session.train_tick(unwatched=False)  # as the trainer does, on the event loop
+        return await asyncio.wait_for(waiting, 5.0), session.revision - revision
+
+    waited, moved = asyncio.run(scenario())
+    assert moved == 1 and waited < 5.0
+
+
+def test_polls_stop_waiting_on_a_session_the_store_lets_go():
+    store = SessionStore(max_sessions=1)
+
+    async def scenario() -> Session:
+        session = store.create(TrainingConfig())
+        session.start_training()
+        waiting = asyncio.create_task(session.wait_for_news(session.revision, timeout=30.0))
+        await asyncio.sleep(0.05)
+        store.create(TrainingConfig())  # the store is full: the older session is dropped
+        await asyncio.wait_for(waiting, 5.0)
+        return session
+
+    assert asyncio.run(scenario()).closed
+
+
+def test_only_so_many_polls_wait_on_one_session():
+    async def scenario() -> list[float]:
+        session = SessionStore().create(TrainingConfig())
+        session.start_training()
+        polls = [session.wait_for_news(session.revision, timeout=0.5) for _ in range(20)]
+        return await asyncio.gather(*polls)
+
+    waited = asyncio.run(scenario())
+    assert sum(w >= 0.5 for w in waited) == MAX_WAITING_POLLS
+    assert sum(w < 0.1 for w in waited) == 20 - MAX_WAITING_POLLS
