@@ -1,6 +1,7 @@
 """The event loop's share of the work (trainer slices, polls) never waits for a request."""
 
 import asyncio
+import concurrent.futures
 import threading
 import time
 
@@ -52,6 +53,13 @@ def test_a_poll_waits_off_the_event_loop_for_a_busy_session():
         assert answers and answers[0].status_code == 200 and answers[0].json()["step"] == 0
 
 
+def in_a_loop_of_its_own(scenario):
+    """Run the coroutine function on a new event loop in a new thread: the browser tests'
+    Playwright keeps a loop running in pytest's own thread."""
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        return thread.submit(lambda: asyncio.run(scenario())).result()
+
+
 def test_a_waiting_poll_wakes_when_the_trainer_moves_the_session_on():
     async def scenario() -> tuple[float, int]:
         session = SessionStore().create(TrainingConfig())
@@ -63,7 +71,7 @@ def test_a_waiting_poll_wakes_when_the_trainer_moves_the_session_on():
         session.train_tick(unwatched=False)  # as the trainer does, on the event loop
         return await asyncio.wait_for(waiting, 5.0), session.revision - revision
 
-    waited, moved = asyncio.run(scenario())
+    waited, moved = in_a_loop_of_its_own(scenario)
     assert moved == 1 and waited < 5.0
 
 
@@ -79,7 +87,7 @@ def test_polls_stop_waiting_on_a_session_the_store_lets_go():
         await asyncio.wait_for(waiting, 5.0)
         return session
 
-    assert asyncio.run(scenario()).closed
+    assert in_a_loop_of_its_own(scenario).closed
 
 
 def test_only_so_many_polls_wait_on_one_session():
@@ -89,6 +97,6 @@ def test_only_so_many_polls_wait_on_one_session():
         polls = [session.wait_for_news(session.revision, timeout=0.5) for _ in range(20)]
         return await asyncio.gather(*polls)
 
-    waited = asyncio.run(scenario())
+    waited = in_a_loop_of_its_own(scenario)
     assert sum(w >= 0.5 for w in waited) == MAX_WAITING_POLLS
     assert sum(w < 0.1 for w in waited) == 20 - MAX_WAITING_POLLS
