@@ -156,3 +156,4 @@ def test_the_server_binds_localhost_and_stops_cleanly_on_sigterm(tmp_path):
     assert server.returncode in (0, -signal.SIGTERM)
     assert f"http://127.0.0.1:{port}" in output
     assert "Application shutdown complete" in output
+    assert "GET /healthz" not in output  # requests are not logged unless asked (--access-log)

@@ -32,7 +32,9 @@ def server_log(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def port(server_log: Path) -> Iterator[int]:
-    with server_log.open("w+b") as log, running_server("-m", "app.cli", "--port", log=log) as up:
+    # With every request logged, so that no_server_errors sees the status of each answer.
+    command = ("-m", "app.cli", "--access-log", "--port")
+    with server_log.open("w+b") as log, running_server(*command, log=log) as up:
         yield up[1]
 
 
@@ -45,6 +47,13 @@ def no_server_errors(server_log: Path) -> Iterator[None]:
     log = server_log.read_text()[start:]  # what this test's requests logged
     assert "Traceback" not in log and "Exception in ASGI" not in log, log[-3000:]
     assert re.search(r'" 5\d\d ', log) is None, log[-3000:]
+
+
+def test_the_log_shows_every_answers_status(port: int, server_log: Path):
+    start = server_log.stat().st_size
+    assert request(port, "GET", "/healthz")[0] == 200
+    time.sleep(0.2)  # the log is written after the answer
+    assert re.search(r'"GET /healthz HTTP/1.1" 200', server_log.read_text()[start:])
 
 
 def request(
