@@ -116,10 +116,11 @@ def readout_basis(
     others = previous[len(read) :] if previous is not None and len(previous) == dims else None
     basis = np.vstack([read, pca_basis(rest, others, dims - len(read))[0]])
     # Where nothing is left to spread along (a dead layer, say), the other axes are arbitrary
-    # and may lean on the read directions. QR sets each axis at right angles to those before
-    # it and keeps the read directions, signs included, as they are.
-    q, r = np.linalg.qr(basis.T)
-    basis = (q * np.where(np.diag(r) < 0, -1.0, 1.0)).T
+    # and may lean on the read directions. QR then sets each axis at right angles to those
+    # before it and keeps the read directions, signs included, as they are.
+    if np.abs(basis @ basis.T - np.eye(len(basis))).max() > 1e-9:
+        q, r = np.linalg.qr(basis.T)
+        basis = (q * np.where(np.diag(r) < 0, -1.0, 1.0)).T
     total = np.sum(centred**2)
     share = np.sum((centred @ basis.T) ** 2, axis=0) / total if total > 0 else np.zeros(dims)
     return basis, share
