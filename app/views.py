@@ -243,7 +243,8 @@ def _drawing(
     """A representation's points, grid lines and boundary, in a view's coordinates."""
     shown = project(values)  # every row at once: one product rather than one per part
     return {
-        "points": xy(shown[parts["points"]]),
+        # A copy: a view would keep every row alive in the cached frame (40 KB a session).
+        "points": xy(shown[parts["points"]].copy()),
         "grid": _grid_xy(shown[parts["grid"]]),
         "boundary": with_gaps(shown[parts["ends"]], pieces=-1, per_piece=2),
     }
