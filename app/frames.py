@@ -212,13 +212,11 @@ def _network(state: TrainingState, cell_pass: ForwardPass) -> dict[str, Any]:
     ``maps["layer"][k]``, ``["unit"][k]``, ``["min"][k]`` and ``["max"][k]`` say whose it is
     and what its ends mean.
     """
-    side = BOUNDARY_RESOLUTION
-    pick = np.linspace(0, side - 1, NEURON_MAP_SIDE).round().astype(int)
-    cells = (pick[:, None] * side + pick[None, :]).ravel()  # the picked rows of the cell pass
     # Every unit of every layer side by side: one scaling for all of them.
-    units = np.hstack([values[cells] for values in cell_pass.activations])
-    layer_of = np.repeat(np.arange(len(cell_pass.activations)), state.config.sizes)
-    unit_of = np.concatenate([np.arange(n) for n in state.config.sizes])
+    units = np.hstack([values[_MAP_CELLS] for values in cell_pass.activations])
+    sizes = tuple(state.config.sizes)
+    layer_of = np.repeat(np.arange(len(sizes)), sizes)
+    unit_of = np.concatenate([np.arange(n) for n in sizes])
     maps = _byte_maps(units, layer_of, unit_of)
     outputs = {
         "binary": ["P(B)"],
@@ -234,6 +232,17 @@ def _network(state: TrainingState, cell_pass: ForwardPass) -> dict[str, Any]:
         "weights": [floats(layer.w) for layer in state.layers],
         "biases": [floats(layer.b) for layer in state.layers],
     }
+
+
+def _map_cells() -> Array:
+    """The rows of the cell pass that a unit's map shows: NEURON_MAP_SIDE² cells spread evenly
+    over the BOUNDARY_RESOLUTION² of the heatmap, row by row."""
+    side = BOUNDARY_RESOLUTION
+    pick = np.linspace(0, side - 1, NEURON_MAP_SIDE).round().astype(int)
+    return (pick[:, None] * side + pick[None, :]).ravel()
+
+
+_MAP_CELLS = _map_cells()
 
 
 def _byte_maps(units: Array, layer_of: Array, unit_of: Array) -> dict[str, Array]:
