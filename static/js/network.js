@@ -72,10 +72,11 @@ export class NetworkDiagram {
     }
     this.drawnAt = performance.now();
     const signature = `${network.sizes.join("-")}:${network.inputs.join(",")}`;
-    if (signature !== this.signature) this.build(network, signature);
+    const maps = unitMaps(network.maps);
+    if (signature !== this.signature) this.build(network, maps, signature);
     this.network = network;
-    this.maps = unitMaps(network.maps);
-    this.maps.forEach((map, k) => {
+    this.maps = maps;
+    maps.forEach((map, k) => {
       paint(this.canvases[k], map, network.side);
       const last = network.sizes.length - 1;
       const bias = map.layer > 0 ? t("network.bias", { value: network.biases[map.layer - 1][map.unit].toFixed(3) }) : "";
@@ -106,7 +107,7 @@ export class NetworkDiagram {
     return { x, y };
   }
 
-  build(network, signature) {
+  build(network, maps, signature) {
     this.signature = signature;
     const sizes = network.sizes;
     const width = Math.max(this.container.clientWidth, 300);
@@ -132,7 +133,7 @@ export class NetworkDiagram {
         }
       }
     }
-    this.canvases = unitMaps(network.maps).map((map) => {
+    this.canvases = maps.map((map) => {
       const canvas = document.createElement("canvas");
       canvas.width = canvas.height = network.side;
       canvas.className = "unit";

@@ -4,19 +4,24 @@
 
 import { saveFile } from "./files.js";
 
-// The plot as one picture: Plotly's image with the overlay laid on its plot area.
-export async function pictureOf(element) {
-  const { xaxis, yaxis } = element._fullLayout;
+// Plotly's own image of the plot, on a canvas of the plot's size: no overlay.
+export async function plotlyPicture(element) {
   const [width, height] = [element._fullLayout.width, element._fullLayout.height].map(Math.round);
   const image = new Image();
   image.src = await Plotly.toImage(element, { format: "png", width, height });
   await image.decode();
   const canvas = document.createElement("canvas");
   [canvas.width, canvas.height] = [width, height];
-  const context = canvas.getContext("2d");
-  context.drawImage(image, 0, 0);
+  canvas.getContext("2d").drawImage(image, 0, 0);
+  return canvas;
+}
+
+// The plot as one picture: Plotly's image with the overlay laid on its plot area.
+export async function pictureOf(element) {
+  const { xaxis, yaxis } = element._fullLayout;
+  const canvas = await plotlyPicture(element);
   const overlay = element.overlay?.canvas;
-  if (overlay) context.drawImage(overlay, xaxis._offset, yaxis._offset, xaxis._length, yaxis._length);
+  if (overlay) canvas.getContext("2d").drawImage(overlay, xaxis._offset, yaxis._offset, xaxis._length, yaxis._length);
   return canvas;
 }
 

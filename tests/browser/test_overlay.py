@@ -185,17 +185,11 @@ def test_page_panels_draw_every_point_on_its_axes_even_after_a_resize(page):
 # drawn over another hides its centre): in the picture the camera button saves (snapshot.js),
 # on screen (the overlay), and in Plotly's own picture of the plot.
 PICTURES = """async () => {
-  const { pictureOf } = await import("/static/js/snapshot.js");
+  const { pictureOf, plotlyPicture } = await import("/static/js/snapshot.js");
   const el = document.querySelector("#plot-input");
   const saved = (await pictureOf(el)).getContext("2d");
   const { width, height, xaxis, yaxis } = el._fullLayout;
-  const image = new Image();
-  image.src = await Plotly.toImage(el, { format: "png", width, height });
-  await image.decode();
-  const canvas = document.createElement("canvas");
-  [canvas.width, canvas.height] = [width, height];
-  const plotly = canvas.getContext("2d");
-  plotly.drawImage(image, 0, 0);
+  const plotly = (await plotlyPicture(el)).getContext("2d");
   const screen = el.overlay.canvas.getContext("2d");
   const points = el.overlay.traces.at(-1);
   const filled = points.x.map((_, i) => i).filter((i) => points.marker.symbol[i] === "circle");
