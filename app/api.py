@@ -11,6 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from app import points
 from app.datasets import extent
 from app.encoding import PACKED_MEDIA_TYPE, pack, to_json
+from app.frames import without_known_data
 from app.history import MAX_SNAPSHOTS
 from app.model import Layer
 from app.schemas import (
@@ -296,13 +297,27 @@ async def read_frame(
     at: Annotated[
         int | None, Query(ge=0, le=MAX_SNAPSHOTS - 1, description="A timeline snapshot's index")
     ] = None,
+    known: Annotated[
+        str | None,
+        Query(
+            pattern="^[0-9a-f]{16}$",
+            description="The data_id of a frame the client has: what stays the same with the"
+            ' data is then left out, marked {"$known": true}',
+        ),
+    ] = None,
 ) -> Response:
     """The latest frame, or the frame of timeline snapshot `at`. With `since`: the first frame
     after that revision, waited for while the session trains; 204 if there is none (at once
     when paused, after the wait when training)."""
+
+    def answer(frame: dict) -> Response:
+        if known is not None and frame["data_id"] == known:
+            frame = without_known_data(frame)
+        return frame_response(request, frame)
+
     if at is not None:
         try:
-            return await run_in_threadpool(lambda: frame_response(request, session.frame_at(at)))
+            return await run_in_threadpool(lambda: answer(session.frame_at(at)))
         except IndexError:
             last = session.timeline_length() - 1
             message = f"at must be a timeline index from 0 to {last}"
@@ -315,9 +330,9 @@ async def read_frame(
     if since is not None and since == session.revision:
         response = Response(status_code=204)
     elif (frame := session.frame_at_once()) is not None:
-        response = frame_response(request, frame)  # built on the event loop (see run_trainer)
+        response = answer(frame)  # built on the event loop (see run_trainer)
     else:  # a request holds the session: wait for it in a worker thread, not here
-        response = await run_in_threadpool(lambda: frame_response(request, session.frame()))
+        response = await run_in_threadpool(lambda: answer(session.frame()))
     # How long the answer waited for the trainer, so that a client (or the browser's developer
     # tools) can tell that wait from the time the server took to answer.
     response.headers["Server-Timing"] = f"wait;dur={waited * 1000:.1f}"

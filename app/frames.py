@@ -11,6 +11,7 @@ layer's space.
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
 from typing import Any
 
@@ -21,7 +22,7 @@ from app.encoding import finite, floats, quantized
 from app.features import feature_map
 from app.features import label as feature_label
 from app.geometry import contour_segments, grid_lines
-from app.model import PROBLEMS, ForwardPass, Layer, forward, predicted_class, r_squared
+from app.model import PROBLEMS, ForwardPass, Layer, forward_many, predicted_class, r_squared
 from app.training import TrainingState
 from app.views import (
     CLASS_NAMES,
@@ -34,7 +35,11 @@ from app.views import (
 
 Array = np.ndarray
 
-BOUNDARY_RESOLUTION = 50  # cells per side of the probability heatmap
+BOUNDARY_RESOLUTION = 100  # cells per side of the probability heatmap
+# The boundary line is traced through every other row and column of those cells (and the last
+# one). A trace twice as fine would add vertices, and bytes to every layer's view, but no detail
+# a panel can show: the crossings are interpolated, so the line lies on the boundary either way.
+TRACED = np.r_[0:BOUNDARY_RESOLUTION:2, BOUNDARY_RESOLUTION - 1]
 NEURON_MAP_SIDE = 17  # cells per side of each unit's little map in the network diagram
 
 
@@ -71,6 +76,7 @@ def build_frame(
     z_points, out_points = fwd.zs[-1][parts["points"]], fwd.output[parts["points"]]
     frame = {
         "step": state.step,
+        "data_id": _data_id(state, low, high),
         "problem": problem,
         "metrics": _metrics(state, z_points, out_points),
         "loop": _loop(state, z_points, out_points),
@@ -85,6 +91,31 @@ def build_frame(
         "network": _network(state, cell_pass),
     }
     return frame, new_bases
+
+
+# A part of a frame left out because the client has it already (see without_known_data).
+KNOWN = {"$known": True}
+
+
+def without_known_data(frame: dict[str, Any]) -> dict[str, Any]:
+    """The frame less what stays the same while the run's data does, for a client that has
+    a frame of the same ``data_id``: the points' labels and test flags, the heatmap's axes, and
+    the input plane's points and grid lines. Each is replaced by KNOWN, and the client puts
+    back what it had there. The frame itself is left as it was."""
+    data = {**frame["data"], "labels": KNOWN, "is_test": KNOWN}
+    boundary = {**frame["boundary"], "x": KNOWN, "y": KNOWN}
+    plane = {**frame["layers"][0], "points": KNOWN, "grid": KNOWN}
+    return {**frame, "data": data, "boundary": boundary, "layers": [plane, *frame["layers"][1:]]}
+
+
+def _data_id(state: TrainingState, low: float, high: float) -> str:
+    """A short name for everything without_known_data leaves out: the same data on the same
+    plane gets the same one, whichever session or server process builds the frame."""
+    digest = hashlib.blake2b(digest_size=8)
+    for part in (state.x, state.y, state.is_test):
+        digest.update(np.ascontiguousarray(part))
+    digest.update(f"{state.config.problem} {low!r} {high!r}".encode())
+    return digest.hexdigest()
 
 
 @functools.lru_cache(maxsize=64)
@@ -124,15 +155,16 @@ def _plane_map(state: TrainingState, cells: ForwardPass, axis: Array) -> tuple[d
         p_cells = cells.probability.reshape(side, side)
         # p = 0.5 where the logit is 0; the logit varies far more evenly across a cell than p
         # does, so interpolating it puts the traced boundary closer to the true one.
-        logit_cells = cells.logit.reshape(side, side)
-        ends = contour_segments(logit_cells, axis, axis, 0.0).reshape(-1, 2)
+        logit_cells = cells.logit.reshape(side, side)[np.ix_(TRACED, TRACED)]
+        ends = contour_segments(logit_cells, axis[TRACED], axis[TRACED], 0.0).reshape(-1, 2)
         return {"p": quantized(p_cells, 0.0, 1.0)}, ends
     probabilities = cells.output
     plane = {
         "class": probabilities.argmax(axis=1).reshape(side, side).astype(np.uint8),
         "p": quantized(probabilities.max(axis=1).reshape(side, side), 0.0, 1.0),
     }
-    return plane, _class_boundaries(state, cells.zs[-1].reshape(side, side, -1), axis)
+    scores = cells.zs[-1].reshape(side, side, -1)[np.ix_(TRACED, TRACED)]
+    return plane, _class_boundaries(state, scores, axis[TRACED])
 
 
 def _class_boundaries(state: TrainingState, scores: Array, axis: Array) -> Array:
@@ -165,12 +197,12 @@ def _forward(state: TrainingState, x: Array) -> ForwardPass:
         for la in state.layers
     ]
     with np.errstate(over="ignore", invalid="ignore"):
-        fwd = forward(cast, feature_map(config.features, x), config.activation, config.problem)
+        fwd = forward_many(cast, feature_map(config.features, x), config.activation, config.problem)
     # Weights are bounded, but a deep linear or ReLU net can still overflow far from the data.
-    # Every activation here is finite where its z is, so checking the zs is enough; a sum of
-    # squares is one fast call per layer and is not finite if any value is not. (It can also
-    # overflow from large finite values: that only takes the slower path for nothing.)
-    if not all(np.isfinite(np.vdot(z, z)) for z in fwd.zs):
+    # Every activation here is finite where its z is, so checking the zs is enough; a sum is
+    # one fast call per layer and is not finite if any value is not. (It can also overflow
+    # from large finite values: that only takes the slower path for nothing.)
+    if not all(np.isfinite(z.sum()) for z in fwd.zs):
         fwd.zs = [finite(z) for z in fwd.zs]
         fwd.activations = [finite(a) for a in fwd.activations]
     return fwd

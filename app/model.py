@@ -109,6 +109,31 @@ def forward(layers: list[Layer], x: Array, activation: str, problem: str = "bina
     return ForwardPass(zs, activations)
 
 
+def forward_many(
+    layers: list[Layer], x: Array, activation: str, problem: str = "binary"
+) -> ForwardPass:
+    """``forward`` for thousands of points at once, as the pictures of a frame need.
+
+    The numbers are the same; the work is laid out with one column per point, so a bias is
+    added along rows as long as the batch rather than the layer's few units, several times
+    faster in NumPy. The arrays returned are transposed views, shaped (n, units) as in
+    ``forward``.
+    """
+    hidden = ACTIVATIONS[activation].f
+    output = PROBLEMS[problem].output
+    zs, activations = [], [x]
+    a = x.T
+    for i, layer in enumerate(layers):
+        z = layer.w.T @ a + layer.b[:, None]  # (units, n)
+        zs.append(z.T)
+        if i == len(layers) - 1:
+            activations.append(output(z.T))
+        else:
+            a = hidden(z)
+            activations.append(a.T)
+    return ForwardPass(zs, activations)
+
+
 def bce_loss(logit: Array, y: Array) -> float:
     """Mean binary cross-entropy, computed from the logit for numerical stability.
 

@@ -310,6 +310,8 @@ def _describe(field: str, error: dict[str, Any]) -> str:
         return "projection must be one of: pca, neurons"
     if field == "at":
         return "at must be a timeline index from 0 to the number of snapshots - 1"
+    if field == "known":
+        return "known must be a frame's data_id: 16 digits from 0-9 and a-f"
     if field.startswith("features"):
         return f"features: 1 to {len(FEATURES)} distinct names from: {', '.join(FEATURES)}"
     if field == "dataset":

@@ -1,6 +1,8 @@
-"""What one frame costs the server: 10 training steps, building the frame (boundary map, every
-layer's view, the network diagram) and encoding it, and its size on the wire, packed (what the
-page asks for) beside plain JSON.
+"""What one frame costs the server: 10 training steps, building the frame (the 100×100 heatmap,
+every layer's view, the network diagram) and encoding it, and its size on the wire, packed (what
+the page asks for) beside plain JSON. A page's polls say which data they have already, and the
+frame then leaves it out (app.frames.without_known_data): "poll KB" is that frame, sent every
+time, "first KB" the whole frame, sent when the data is new to the page.
 
     python benchmarks/frame.py            # 200 repeats per network
     python benchmarks/frame.py --quick    # 20 repeats (for CI: prints, never judges)
@@ -23,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from fastapi.testclient import TestClient  # noqa: E402
 
 from app.encoding import PACKED_MEDIA_TYPE, pack, to_json  # noqa: E402
-from app.frames import build_frame  # noqa: E402
+from app.frames import BOUNDARY_RESOLUTION, build_frame, without_known_data  # noqa: E402
 from app.main import create_app  # noqa: E402
 from app.training import TrainingConfig, new_state, train_steps  # noqa: E402
 from benchmarks.table import print_table  # noqa: E402
@@ -60,12 +62,13 @@ def measure(config: TrainingConfig, repeats: int) -> list[object]:
         return frame
 
     frame = build()
+    polled = without_known_data(frame)
     steps = cpu_ms(lambda: train_steps(state, STEPS), repeats)
     built = cpu_ms(build, repeats)
-    packed = cpu_ms(lambda: pack(frame), repeats)
+    packed = cpu_ms(lambda: pack(polled), repeats)
     as_json = cpu_ms(lambda: to_json(frame), max(repeats // 4, 3))
-    size, json_size = len(pack(frame)), len(to_json(frame))
-    return [steps, built, packed, built + packed, size / 1000, as_json, json_size / 1000]
+    sizes = [len(pack(polled)) / 1000, len(pack(frame)) / 1000]
+    return [steps, built, packed, built + packed, *sizes, as_json, len(to_json(frame)) / 1000]
 
 
 def paused_poll_us(repeats: int) -> tuple[float, float]:
@@ -107,11 +110,14 @@ def main(quick: bool = False) -> int:
         "build ms",
         "pack ms",
         "build+pack ms",
-        "packed KB",
+        "poll KB",
+        "first KB",
         "JSON ms",
         "JSON KB",
     ]
-    print_table(f"frame: server CPU per frame (median of {repeats}), 200 points", header, rows)
+    side = BOUNDARY_RESOLUTION
+    title = f"frame: server CPU per frame (median of {repeats}), 200 points, {side}×{side} heatmap"
+    print_table(title, header, rows)
     poll, nothing = paused_poll_us(repeats)
     print(
         f"  paused session polled with nothing new (204): {poll:.0f} µs, against {nothing:.0f} µs"

@@ -263,6 +263,55 @@ def test_unchanged_frame_is_a_204(client):
     assert r.status_code == 200 and r.json()["step"] == 1
 
 
+KNOWN = {"$known": True}
+
+
+def test_a_frame_leaves_out_the_data_the_client_says_it_has(client):
+    sid = new_session(client)
+    url = f"/api/sessions/{sid}/frame"
+    client.post(f"/api/sessions/{sid}/step", json={"steps": 3})
+    full = client.get(url).json()
+    short = client.get(url, params={"known": full["data_id"]}).json()
+    assert short["data"]["labels"] == short["data"]["is_test"] == KNOWN
+    assert short["boundary"]["x"] == short["boundary"]["y"] == KNOWN
+    plane = short["layers"][0]
+    assert plane["points"] == plane["grid"] == KNOWN
+    # Put back, the left-out parts make the whole frame again.
+    short["data"].update(labels=full["data"]["labels"], is_test=full["data"]["is_test"])
+    short["boundary"].update(x=full["boundary"]["x"], y=full["boundary"]["y"])
+    plane.update(points=full["layers"][0]["points"], grid=full["layers"][0]["grid"])
+    assert short == full
+    # Another data_id (a client that has other data) gets everything.
+    other = client.get(url, params={"known": "0123456789abcdef"}).json()
+    assert other == full
+
+
+def test_new_data_gets_a_new_data_id(client):
+    sid = new_session(client)
+    url = f"/api/sessions/{sid}/frame"
+    first = client.get(url).json()["data_id"]
+    client.post(f"/api/sessions/{sid}/step", json={"steps": 5})
+    assert client.get(url).json()["data_id"] == first  # training changes no data
+    client.post(f"/api/sessions/{sid}/points", json={"x1": 0.2, "x2": 0.3, "label": 1})
+    added = client.get(url, params={"known": first}).json()
+    assert added["data_id"] != first and len(added["data"]["labels"]) == 201
+    client.put(f"/api/sessions/{sid}/config", json={"dataset": "xor"})
+    assert client.get(url).json()["data_id"] not in (first, added["data_id"])
+    other = new_session(client, dataset="xor")  # the same data in another session: the same id
+    assert (
+        client.get(f"/api/sessions/{other}/frame").json()["data_id"]
+        == client.get(url).json()["data_id"]
+    )
+
+
+@pytest.mark.parametrize("known", ["", "xyz", "0123456789ABCDEF", "0" * 17])
+def test_known_must_be_a_data_id(client, known):
+    sid = new_session(client)
+    r = client.get(f"/api/sessions/{sid}/frame", params={"known": known})
+    message = "known must be a frame's data_id: 16 digits from 0-9 and a-f"
+    assert r.status_code == 422 and r.json()["detail"][0]["message"] == message
+
+
 def test_a_poll_of_a_training_session_waits_for_the_next_frame(client):
     sid = new_session(client)
     client.post(f"/api/sessions/{sid}/train")

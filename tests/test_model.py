@@ -10,6 +10,7 @@ from app.model import (
     backward,
     bce_loss,
     forward,
+    forward_many,
     init_layers,
     sgd_update,
     sigmoid,
@@ -82,3 +83,17 @@ def test_sgd_update_steps_against_the_gradient():
     np.testing.assert_array_equal(updated.w, [[0.95], [2.1]])
     np.testing.assert_array_equal(updated.b, [0.0])
     np.testing.assert_array_equal(layers[0].w, [[1.0], [2.0]])  # the old weights are untouched
+
+
+@pytest.mark.parametrize("problem, outputs", [("binary", 1), ("multiclass", 3), ("regression", 1)])
+@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid", "linear"])
+def test_forward_many_gives_the_same_numbers_as_forward(problem, outputs, activation):
+    rng = np.random.default_rng(4)
+    layers = init_layers([2, 5, 3, outputs], activation, rng)
+    layers = [Layer(la.w, rng.normal(size=la.b.shape)) for la in layers]  # biases matter here
+    x = rng.normal(size=(300, 2))
+    one = forward(layers, x, activation, problem)
+    many = forward_many(layers, x, activation, problem)
+    for a, b in zip(one.zs + one.activations, many.zs + many.activations, strict=True):
+        assert a.shape == b.shape
+        np.testing.assert_allclose(b, a, rtol=1e-12, atol=1e-12)

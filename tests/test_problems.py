@@ -8,6 +8,7 @@ from gradcheck import numerical_gradients
 from sent import build_frame
 
 from app.datasets import BUMPS, DATASETS, PLANE_SLOPE, bump_sum, make_dataset
+from app.frames import BOUNDARY_RESOLUTION
 from app.main import create_app
 from app.model import (
     ACTIVATIONS,
@@ -192,7 +193,8 @@ def test_multiclass_input_map_shows_each_class_region():
     frame, _ = build_frame(state, {})
     assert frame["problem"] == "multiclass" and frame["data"]["class_names"] == list("ABCD")
     cls, p = np.array(frame["boundary"]["class"]), np.array(frame["boundary"]["p"])
-    assert cls.shape == p.shape == (50, 50)
+    side = BOUNDARY_RESOLUTION
+    assert cls.shape == p.shape == (side, side)
     assert set(np.unique(cls)) == {0, 1, 2, 3}  # every class has a region
     assert p.min() >= 0.25 - 1e-3 and p.max() <= 1  # the winner has at least 1/K
     # The map agrees with the network at a cell.
@@ -262,7 +264,8 @@ def test_regression_frame_shows_the_predicted_surface_and_a_fit_panel():
     assert frame["problem"] == "regression" and frame["data"]["class_names"] == []
     np.testing.assert_allclose(frame["data"]["labels"], state.y, atol=1e-4)
     value = np.array(frame["boundary"]["value"])
-    assert value.shape == (50, 50) and "p" not in frame["boundary"]
+    side = BOUNDARY_RESOLUTION
+    assert value.shape == (side, side) and "p" not in frame["boundary"]
     x = np.array([[frame["boundary"]["x"][10], frame["boundary"]["y"][40]]])
     predicted = forward(state.layers, x, "tanh", "regression").output[0, 0]
     assert value[40, 10] == pytest.approx(predicted, abs=1e-3)

@@ -3,6 +3,7 @@
 
 import { PACKED_TYPE, unpackFrame } from "./frame_format.js";
 import { t } from "./i18n.js";
+import { restoreKnown, withKnownQuery } from "./known.js";
 
 // A refusal with a reason to show the learner (a 4xx answer, or a file the page cannot use),
 // as opposed to a bug.
@@ -52,6 +53,7 @@ export class SessionClient {
     this.id = null;
     this.config = null;
     this.tail = Promise.resolve();
+    this.lastFrame = null;  // the last frame asked for with GET, whole
     this.onRestart = () => {};  // called when the server had forgotten the session
   }
 
@@ -94,13 +96,22 @@ export class SessionClient {
 
   // The latest frame, or null if it is still the given revision.
   async frame(since) {
-    const query = since === undefined || since === null ? "" : `?since=${since}`;
-    return (await this.call("GET", `frame${query}`)).body;
+    const query = new URLSearchParams();
+    if (since !== undefined && since !== null) query.set("since", since);
+    return this.getFrame(query);
   }
 
   // The frame of a timeline snapshot.
   async frameAt(index) {
-    return (await this.call("GET", `frame?at=${index}`)).body;
+    return this.getFrame(new URLSearchParams({ at: index }));
+  }
+
+  // Frames asked for with GET leave out what this page has already (known.js).
+  async getFrame(query) {
+    const { body } = await this.call("GET", `frame?${withKnownQuery(query, this.lastFrame)}`);
+    if (body === null) return null;
+    this.lastFrame = restoreKnown(body, this.lastFrame);
+    return this.lastFrame;
   }
 
   // Calls go out one at a time, in order: a Pause sent just after a Train must not overtake

@@ -72,3 +72,33 @@ def test_the_page_reads_every_kind_of_array_as_python_does(page):
     # Python reads back at JSON's 6 decimals; the page keeps every digit.
     assert decoded.pop("scaled") == pytest.approx(expected.pop("scaled"), abs=1e-6)
     assert decoded == expected
+
+
+POLL_TWICE = """async (config) => {
+  const { SessionClient } = await import("/static/js/api.js");
+  const asked = [];
+  const fetchAll = window.fetch;
+  window.fetch = (url, options) => { asked.push(String(url)); return fetchAll(url, options); };
+  try {
+    const client = new SessionClient();
+    await client.create(config);
+    await client.step(7);
+    const first = await client.frame();
+    await client.step(3);
+    const second = await client.frame();  // with known=: put back together by the page
+    const sent = await (await fetchAll(`/api/sessions/${client.id}/frame`)).json();
+    return { first, second, sent, asked };
+  } finally {
+    window.fetch = fetchAll;
+  }
+}"""
+
+
+def test_the_page_puts_back_what_a_frame_left_out(page, server_url):
+    page.goto(server_url)
+    got = page.evaluate(POLL_TWICE, {"dataset": "circle", "hidden_layers": [8, 8]})
+    frames = [url for url in got["asked"] if "/frame" in url]
+    assert "known=" not in frames[0]
+    assert f"known={got['first']['data_id']}" in frames[1]
+    assert got["second"]["step"] == 10
+    assert_same_frame(got["second"], got["sent"])

@@ -1,0 +1,27 @@
+// A poll tells the server which data it already has (the data_id of the last whole frame),
+// and the server leaves out of the frame what stays the same with that data: the labels, the
+// heatmap's axes, the input plane's points and grid. It marks each such place
+// {"$known": true}; this puts back what the last whole frame had there.
+
+export function withKnownQuery(query, lastFrame) {
+  if (lastFrame) query.set("known", lastFrame.data_id);
+  return query;
+}
+
+// The frame, made whole again from lastFrame. A marker with nothing to put back would be a
+// server bug, and a frame with holes would break every panel: better to say so.
+export function restoreKnown(frame, lastFrame) {
+  return restore(frame, lastFrame, "frame");
+}
+
+function restore(value, previous, path) {
+  if (value === null || typeof value !== "object" || ArrayBuffer.isView(value)) return value;
+  if (value.$known === true) {
+    if (previous === undefined) throw new Error(`the server left out ${path}, which this page does not have`);
+    return previous;
+  }
+  for (const key of Object.keys(value)) {
+    value[key] = restore(value[key], previous == null ? undefined : previous[key], `${path}.${key}`);
+  }
+  return value;
+}
