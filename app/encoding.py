@@ -50,9 +50,9 @@ class Quantized:
 
 def quantized(values: Array, low: float | None = None, high: float | None = None) -> Quantized:
     """Values to send as bytes over [low, high] (their own range where not given)."""
-    values = _bounded(finite(np.asarray(values, dtype=float)))
-    low = float(values.min(initial=0.0)) if low is None else low
-    high = float(values.max(initial=0.0)) if high is None else high
+    values = finite(np.asarray(values))
+    low = float(_bounded(values.min(initial=0.0))) if low is None else low
+    high = float(_bounded(values.max(initial=0.0))) if high is None else high
     return Quantized(values, low, high)
 
 
@@ -185,8 +185,11 @@ def _binary(values: Array) -> tuple[str, bytes]:
 
 def _quantized_bytes(q: Quantized) -> bytes:
     span = q.high - q.low
-    scaled = (q.values - q.low) / span if span > 0 else np.full(q.values.shape, 0.5)
-    return np.round(np.clip(scaled, 0, 1) * 255).astype(np.uint8).tobytes()
+    if span <= 0:
+        return np.full(q.values.shape, 128, np.uint8).tobytes()  # one value: the middle
+    scaled = (q.values - q.low) * (255 / span)
+    np.clip(scaled, 0, 255, out=scaled)
+    return np.rint(scaled, out=scaled).astype(np.uint8).tobytes()
 
 
 def unpack(body: bytes) -> Any:

@@ -40,6 +40,7 @@ BOUNDARY_RESOLUTION = 100  # cells per side of the probability heatmap
 # one). A trace twice as fine would add vertices, and bytes to every layer's view, but no detail
 # a panel can show: the crossings are interpolated, so the line lies on the boundary either way.
 TRACED = np.r_[0:BOUNDARY_RESOLUTION:2, BOUNDARY_RESOLUTION - 1]
+_TRACED_CELLS = np.ix_(TRACED, TRACED)
 NEURON_MAP_SIDE = 17  # cells per side of each unit's little map in the network diagram
 
 
@@ -155,7 +156,7 @@ def _plane_map(state: TrainingState, cells: ForwardPass, axis: Array) -> tuple[d
         p_cells = cells.probability.reshape(side, side)
         # p = 0.5 where the logit is 0; the logit varies far more evenly across a cell than p
         # does, so interpolating it puts the traced boundary closer to the true one.
-        logit_cells = cells.logit.reshape(side, side)[np.ix_(TRACED, TRACED)]
+        logit_cells = cells.logit.reshape(side, side)[_TRACED_CELLS]
         ends = contour_segments(logit_cells, axis[TRACED], axis[TRACED], 0.0).reshape(-1, 2)
         return {"p": quantized(p_cells, 0.0, 1.0)}, ends
     probabilities = cells.output
@@ -163,7 +164,7 @@ def _plane_map(state: TrainingState, cells: ForwardPass, axis: Array) -> tuple[d
         "class": probabilities.argmax(axis=1).reshape(side, side).astype(np.uint8),
         "p": quantized(probabilities.max(axis=1).reshape(side, side), 0.0, 1.0),
     }
-    scores = cells.zs[-1].reshape(side, side, -1)[np.ix_(TRACED, TRACED)]
+    scores = cells.zs[-1].reshape(side, side, -1)[_TRACED_CELLS]
     return plane, _class_boundaries(state, scores, axis[TRACED])
 
 
@@ -244,8 +245,8 @@ def _network(state: TrainingState, cell_pass: ForwardPass) -> dict[str, Any]:
     ``maps["layer"][k]``, ``["unit"][k]``, ``["min"][k]`` and ``["max"][k]`` say whose it is
     and what its ends mean.
     """
-    # Every unit of every layer side by side: one scaling for all of them.
-    units = np.hstack([values[_MAP_CELLS] for values in cell_pass.activations])
+    # One row per unit of every layer: one scaling for all of them.
+    units = np.vstack([values.T[:, _MAP_CELLS] for values in cell_pass.activations])
     sizes = tuple(state.config.sizes)
     layer_of = np.repeat(np.arange(len(sizes)), sizes)
     unit_of = np.concatenate([np.arange(n) for n in sizes])
@@ -278,11 +279,11 @@ _MAP_CELLS = _map_cells()
 
 
 def _byte_maps(units: Array, layer_of: Array, unit_of: Array) -> dict[str, Array]:
-    """Each column of ``units`` (one unit's values at the map's cells) scaled to bytes over
-    its own range: one row of bytes per unit, with its layer, its number, and its range."""
-    low, high = units.min(axis=0), units.max(axis=0)
+    """Each row of ``units`` (one unit's values at the map's cells) scaled to bytes over its
+    own range: one row of bytes per unit, with its layer, its number, and its range."""
+    low, high = units.min(axis=1), units.max(axis=1)
     span = np.where(high > low, high - low, 1.0)
-    values = np.round((units - low) / span * 255).astype(np.uint8).T
+    values = np.round((units - low[:, None]) / span[:, None] * 255).astype(np.uint8)
     values[high <= low] = 128  # a unit that is the same everywhere: the middle colour
     return {"layer": layer_of, "unit": unit_of, "min": low, "max": high, "values": values}
 
