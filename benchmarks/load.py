@@ -7,10 +7,12 @@
 For each N the script starts its own server (the ``layerscope`` command, ``python -m app.cli``)
 on 127.0.0.1 on a free port, and always stops it at the end, even on error. Every student opens
 its own keep-alive connection, creates a session with the default settings (POST
-/api/sessions), starts training (POST .../train) and then polls ``GET .../frame?since=REV``: one
-request at a time, and the rest of each 100 ms slept, as the page's Train loop does. Polls ask
-for ``Accept: application/x-layerscope-frame, application/json``, as the page does; the
-revision is read from the start of the answer (JSON, or the packed frame's JSON header).
+/api/sessions), starts training (POST .../train) and then polls
+``GET .../frame?since=REV&known=DATA_ID``: one request at a time, and the rest of each 100 ms
+slept, as the page's Train loop does. Polls ask for ``Accept: application/x-layerscope-frame,
+application/json`` and say which data they have (so the frame leaves it out), as the page does;
+the revision and data_id are read from the start of the answer (JSON, or the packed frame's
+JSON header).
 
 Measured over the N x seconds window: frames received per student per second (200 answers with
 a new revision), 204 answers, latency percentiles of every poll, errors (non-2xx answers and
@@ -62,6 +64,7 @@ IDLE_STOP = 15.0  # SessionStore's default: training pauses when nobody has poll
 TIMEOUT = 10.0  # a request taking longer counts as an error
 TARGET_FPS, TARGET_P99_MS, TARGET_STUDENTS = 9.5, 100.0, 100
 REVISION = re.compile(rb'"revision":\s*(\d+)')
+DATA_ID = re.compile(rb'"data_id":\s*"([0-9a-f]+)"')
 STEP = re.compile(rb'"step":\s*(\d+)')
 WAIT = re.compile(r"wait;dur=([\d.]+)")
 TICK = os.sysconf("SC_CLK_TCK")
@@ -204,11 +207,11 @@ async def poll(
     """Poll at 10 Hz from ``start`` to ``stop`` (loop times), one request at a time."""
     loop = asyncio.get_running_loop()
     await asyncio.sleep(max(start - loop.time(), 0))
-    revision = None
+    revision, known = None, ""
     while (sent := loop.time()) < stop:
         path = f"/api/sessions/{session_id}/frame"
         if revision is not None:
-            path += f"?since={revision}"
+            path += f"?since={revision}{known}"
         try:
             status, headers, body = await connection.request("GET", path, accept=ACCEPT)
             student.latencies.append(loop.time() - sent)
@@ -220,6 +223,8 @@ async def poll(
                     student.frame_bytes.append(len(body))
                     if found := STEP.search(body, 0, 8192):  # in the JSON, or the packed header
                         student.steps[1:] = [int(found.group(1))]
+                    if found := DATA_ID.search(body, 0, 8192):
+                        known = f"&known={found.group(1).decode()}"
                 revision = new
             elif status == 204:
                 student.not_modified += 1
