@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.api import SESSION, SessionDep
 from app.classical import (
     BOUNDS,
+    PANEL_RESOLUTION,
     CompareError,
     ComparisonCache,
     Settings,
@@ -17,7 +18,6 @@ from app.classical import (
     compare,
 )
 from app.datasets import extent
-from app.frames import BOUNDARY_RESOLUTION
 
 router = APIRouter(prefix="/api")
 DEFAULTS = Settings()
@@ -85,7 +85,7 @@ def compare_models(
     try:
         # A sync route: this runs in the thread pool, never on the event loop.
         result, cached = cache.get(
-            key, lambda: compare(x, y, is_test, plane, settings, seed, BOUNDARY_RESOLUTION)
+            key, lambda: compare(x, y, is_test, plane, settings, seed, PANEL_RESOLUTION)
         )
     except CompareError as error:
         field, message = error.args

@@ -19,9 +19,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.classical import BOUNDS, Settings, compare  # noqa: E402
+from app.classical import BOUNDS, PANEL_RESOLUTION, Settings, compare  # noqa: E402
 from app.datasets import extent, make_dataset  # noqa: E402
-from app.frames import BOUNDARY_RESOLUTION  # noqa: E402
 
 LIMIT_SECONDS = 1.0
 LARGEST = 1000
@@ -43,7 +42,7 @@ def timed(case: tuple, settings: Settings, repeats: int) -> tuple[float, dict[st
     seconds, result = [], None
     for _ in range(repeats):
         started = time.perf_counter()
-        result = compare(x, y, is_test, plane, settings, seed=1, side=BOUNDARY_RESOLUTION)
+        result = compare(x, y, is_test, plane, settings, seed=1, side=PANEL_RESOLUTION)
         seconds.append(time.perf_counter() - started)
     return statistics.median(seconds), {m["model"]: m["fit_ms"] for m in result["models"]}
 
@@ -57,7 +56,7 @@ def main() -> int:
     largest = Settings(**{name: high for name, (_, high) in BOUNDS.items()})
     runs = [("default", Settings())] + ([] if args.quick else [("every maximum", largest)])
 
-    grid = f"{BOUNDARY_RESOLUTION}x{BOUNDARY_RESOLUTION}"
+    grid = f"{PANEL_RESOLUTION}x{PANEL_RESOLUTION}"
     print(f"six models, {LARGEST} training points, {grid} grid, median of {repeats}")
     worst_default = 0.0
     for label, settings in runs:

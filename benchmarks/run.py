@@ -7,7 +7,8 @@
 Each runs in its own process (``python benchmarks/NAME.py [--quick]``), so that what one loads
 cannot skew the next: PyTorch's threads, loaded by the step benchmark, doubled the frame
 benchmark's times when they shared a process. Exits with status 1 if any benchmark failed or
-crashed (in --quick mode they never fail on speed, only by not running).
+crashed (in --quick mode they never fail on speed, only by not running). A yardstick of the
+machine's speed (``benchmarks/machine.py``) is printed before and after.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from benchmarks.machine import yardstick  # noqa: E402
 from benchmarks.table import print_table  # noqa: E402
 
 BENCHMARKS = ("step", "frame", "load", "memory", "browser", "compare")
@@ -34,12 +36,14 @@ def run(name: str, quick: bool) -> str:
 
 
 def main(quick: bool = False, only: str | None = None) -> int:
+    print(yardstick(), flush=True)  # the machine's speed, before and after: it drifts
     rows = []
     for name in [only] if only else BENCHMARKS:
         print(f"\n===== {name}{' (quick)' if quick else ''} =====", flush=True)
         started = time.perf_counter()
         rows.append([name, run(name, quick), f"{time.perf_counter() - started:.1f}"])
     print_table("benchmarks", ["benchmark", "status", "seconds"], rows)
+    print(yardstick())
     return 1 if any(status != "ok" for _, status, _ in rows) else 0
 
 

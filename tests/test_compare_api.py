@@ -1,10 +1,10 @@
 """The Compare view's endpoint: answers, bounds, errors and the cache."""
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from app.classical import BOUNDS, MODELS, Settings, decode_map
-from app.frames import BOUNDARY_RESOLUTION
+from app.classical import BOUNDS, MODELS, PANEL_RESOLUTION, Settings, decode_map
 from app.main import create_app
 
 
@@ -32,15 +32,15 @@ def test_compare_fits_six_models_on_the_sessions_plane(client):
     assert r.status_code == 200
     body = r.json()
     assert [m["model"] for m in body["models"]] == list(MODELS)
-    # The same grid as the network's input plot, so panels can sit side by side.
-    assert body["side"] == BOUNDARY_RESOLUTION
-    assert body["axis"] == pytest.approx(frame["boundary"]["x"], abs=1e-4)
+    # The same plane as the network's input plot, so panels can sit side by side.
+    assert body["side"] == PANEL_RESOLUTION
+    assert_same_plane(body["axis"], frame["boundary"]["x"])
     assert body["classes"] == [0, 1]
     assert body["settings"] == Settings().__dict__
     assert body["cached"] is False
     for model in body["models"]:
         classes, confidence = decode_map(model["map"])
-        assert len(classes) == len(confidence) == BOUNDARY_RESOLUTION**2
+        assert len(classes) == len(confidence) == PANEL_RESOLUTION**2
         assert 0 <= model["train_accuracy"] <= 1 and 0 <= model["test_accuracy"] <= 1
     by_name = {m["model"]: m for m in body["models"]}
     assert by_name["logistic"]["train_accuracy"] < 0.75 < by_name["svm"]["train_accuracy"]
@@ -80,7 +80,15 @@ def test_custom_points_far_out_widen_the_grid_like_the_input_plot(client):
         client.post(f"/api/sessions/{sid}/points", json={"x1": x1, "x2": 0.0, "label": label})
     frame = client.get(f"/api/sessions/{sid}/frame").json()
     body = client.get(f"/api/sessions/{sid}/compare").json()
-    assert body["axis"] == pytest.approx(frame["boundary"]["x"], abs=1e-4) and body["axis"][0] < -4
+    assert_same_plane(body["axis"], frame["boundary"]["x"])
+    assert body["axis"][0] < -4
+
+
+def assert_same_plane(axis, network_axis):
+    """Evenly spaced cells, from one end of the network's plane to the other (its map is finer)."""
+    ends = [network_axis[0], network_axis[-1]]
+    expected = np.linspace(*ends, PANEL_RESOLUTION)
+    assert axis == pytest.approx(expected, abs=1e-4)
 
 
 def range_message(field):
