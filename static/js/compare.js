@@ -6,6 +6,7 @@
 import { ApiError } from "./api.js";
 import { BOUNDARY_COLOR, CLASS_COLORS, PROBABILITY_SCALE } from "./colors.js";
 import { onLanguageChange, register, t, translatePage } from "./i18n.js";
+import { plotConfig } from "./plot_config.js";
 import { pointsTrace } from "./plots.js";
 import strings from "./strings/compare.js";
 
@@ -23,7 +24,6 @@ const SETTINGS = {
 const WHOLE_NUMBERS = new Set(["tree_depth", "forest_trees", "forest_depth", "boosting_rounds", "boosting_depth"]);
 const PANELS = ["network", ...Object.keys(SETTINGS)];
 const NETWORK_REDRAW_MS = 250;  // while training, the network's panel need not keep every frame
-const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d", "autoScale2d"] };
 const SHOW_ALL = { showTest: true };
 
 function percent(value) {
@@ -238,7 +238,7 @@ export class Compare {
     ];
     const m = frame.metrics;
     panel.scores.textContent = t("compare.networkScores", { train: percent(m.train_accuracy), test: percent(m.test_accuracy), step: frame.step });
-    Plotly.react(panel.plot, traces, this.layout(x), CONFIG);
+    Plotly.react(panel.plot, traces, this.layout(x), plotConfig());
   }
 
   drawClassical() {
@@ -257,7 +257,7 @@ export class Compare {
         train: percent(model.train_accuracy), test: percent(model.test_accuracy), ms: model.fit_ms.toFixed(model.fit_ms < 10 ? 1 : 0),
       });
       const traces = [...mapTraces(model, result.axis, result.classes), pointsTrace(frame.data, frame.layers[0].points, 5, SHOW_ALL)];
-      Plotly.react(panel.plot, traces, this.layout(result.axis), CONFIG);
+      Plotly.react(panel.plot, traces, this.layout(result.axis), plotConfig());
     }
   }
 

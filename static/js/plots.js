@@ -6,15 +6,15 @@ import { BOUNDARY_COLOR, CLASS_COLORS, CLASS_NAMES, GRID_COLORS, PROBABILITY_SCA
 import { phrase, t } from "./i18n.js";
 import { OWN, canMorph, morphControl, morphed } from "./morph.js";
 import { overlayOf } from "./overlay.js";
+import { REMOVED_BUTTONS, plotConfig } from "./plot_config.js";
 import { projectionControl } from "./projection.js";
 import { StableRange } from "./ranges.js";
 import { SAVE_BUTTON } from "./snapshot.js";
 
-const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d", "autoScale2d"] };
 // A plot with a canvas overlay: its camera button saves the overlay's points and lines too.
-const OVERLAID = {
-  ...CONFIG, modeBarButtonsToRemove: [...CONFIG.modeBarButtonsToRemove, "toImage"], modeBarButtonsToAdd: [SAVE_BUTTON],
-};
+function overlaidConfig(changes = {}) {
+  return plotConfig({ modeBarButtonsToRemove: [...REMOVED_BUTTONS, "toImage"], modeBarButtonsToAdd: [SAVE_BUTTON], ...changes });
+}
 export const LOSS_POINTS = 2000;  // most points kept on the loss curve
 const LOSS_REDRAW_MS = 250;
 // Plotly draws its own text, so projector mode scales it here too.
@@ -388,7 +388,7 @@ export class Plots {
       yaxis: axis("x2", range, { scaleanchor: "x", constrain: "domain" }),
     };
     // Quick clicks add points one by one: none may be taken for a double click (axis reset).
-    const config = { ...OVERLAID, doubleClick: false, doubleClickDelay: 1 };
+    const config = overlaidConfig({ doubleClick: false, doubleClickDelay: 1 });
     const drawn = Plotly.react("plot-input", [heatmap], layout, config);
     return drawn.then((element) => {
       overlayOf(element).draw([...grid, boundary, pointsTrace(this.data, input.points, 8, this.display)]);
@@ -430,7 +430,7 @@ export class Plots {
       // Where on the curve the snapshot on screen sits.
       layout.shapes = [{ type: "line", xref: "x", yref: "paper", x0: this.viewedStep, x1: this.viewedStep, y0: 0, y1: 1, line: { color: "#2b5fd9", width: 2 } }];
     }
-    return Plotly.react("plot-loss", traces, layout, CONFIG);
+    return Plotly.react("plot-loss", traces, layout, plotConfig());
   }
 
   // The input layer is the big input plot; every later layer gets a panel after it.
@@ -516,7 +516,7 @@ export class Plots {
     };
     const { plotted, drawn } = split(traces);
     const element = panel.querySelector(".layer-plot");
-    return reactIfChanged(element, plotted, layout, OVERLAID).then(() => overlayOf(element).draw(drawn, this.glideMs()));
+    return reactIfChanged(element, plotted, layout, overlaidConfig()).then(() => overlayOf(element).draw(drawn, this.glideMs()));
   }
 
   // A layer seen in three dimensions: drag to rotate. The camera stays where the learner left it.
@@ -547,7 +547,7 @@ export class Plots {
         aspectmode: "cube",
       },
     };
-    return Plotly.react(panel.querySelector(".layer-plot"), traces, layout, CONFIG);
+    return Plotly.react(panel.querySelector(".layer-plot"), traces, layout, plotConfig());
   }
 
   planeTraces(layer, ranges) {
