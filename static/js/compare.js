@@ -55,6 +55,10 @@ function dataKey(frame, seed) {
   return [seed, x[0], x.at(-1), frame.data.labels.join(""), frame.data.is_test.map(Number).join(""), points.x.join(), points.y.join()].join("|");
 }
 
+function twoClasses(classes) {
+  return classes.length === 2 && classes[0] === 0 && classes[1] === 1;
+}
+
 // A decision map as heatmap traces. Two classes: the probability of B, shaded as the network's
 // input plot is, with the line where it is 0.5. More classes: each cell tinted by its class.
 function mapTraces(model, axis, classes) {
@@ -62,7 +66,7 @@ function mapTraces(model, axis, classes) {
   const predicted = bytes(model.map.classes);
   const sure = bytes(model.map.confidence);
   const hover = "x1 %{x:.2f}, x2 %{y:.2f}<br>%{z:.2f}<extra></extra>";
-  if (classes.length === 2 && classes[0] === 0 && classes[1] === 1) {
+  if (twoClasses(classes)) {
     const pB = Array.from(predicted, (c, i) => (c === 1 ? sure[i] : 255 - sure[i]) / 255);
     const z = rows(pB, side);
     return [
@@ -81,7 +85,7 @@ function mapTraces(model, axis, classes) {
   }
   return [{
     type: "heatmap", x: axis, y: axis, z: rows(predicted, side), zmin: -0.5, zmax: top + 0.5, colorscale: scale,
-    opacity: 0.35, showscale: false, zsmooth: false, hovertemplate: "x1 %{x:.2f}, x2 %{y:.2f}<br>class %{z}<extra></extra>",
+    opacity: 0.35, showscale: false, zsmooth: "fast", hovertemplate: "x1 %{x:.2f}, x2 %{y:.2f}<br>class %{z}<extra></extra>",
   }];
 }
 
@@ -257,6 +261,9 @@ export class Compare {
         train: percent(model.train_accuracy), test: percent(model.test_accuracy), ms: model.fit_ms.toFixed(model.fit_ms < 10 ? 1 : 0),
       });
       const traces = [...mapTraces(model, result.axis, result.classes), pointsTrace(frame.data, frame.layers[0].points, 5, SHOW_ALL)];
+      // A class map's cells are drawn sharp by the page's stylesheet: Plotly's way (zsmooth:
+      // false) writes an inline style attribute, which the Content-Security-Policy refuses.
+      panel.plot.classList.toggle("sharp-cells", !twoClasses(result.classes));
       Plotly.react(panel.plot, traces, this.layout(result.axis), plotConfig());
     }
   }

@@ -129,3 +129,21 @@ def test_compare_speaks_korean(page):
     expect(panel(page, "svm").locator(".note")).to_contain_text("커널")
     expect(panel(page, "tree").locator(".compare-scores")).to_contain_text("학습")
     page.evaluate("localStorage.removeItem('layerscope-language')")
+
+
+def test_compare_with_three_classes_logs_no_error(page, server_url):
+    # Plotly draws a heatmap with zsmooth: false through an inline style attribute, which the
+    # page's Content-Security-Policy refuses: one console error per class map, until fixed.
+    errors = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    on_dataset(page, server_url, "spiral-arms")
+    open_compare(page)
+    expect(panel(page, "tree").locator(".compare-scores")).to_have_text(SCORES)
+    assert errors == []
+    maps = page.eval_on_selector_all(
+        ".compare-panel:not([data-model='network']) .hm image",
+        "images => images.map(i => [i.style.imageRendering, getComputedStyle(i).imageRendering])",
+    )
+    # Six class maps, their cells still sharp: by the stylesheet, not by an inline style.
+    assert maps == [["", "pixelated"]] * 6
