@@ -86,9 +86,9 @@ function split(traces) {
 }
 
 // Plotly redraws a whole plot, axes and all, on any react. A panel whose Plotly part is the
-// same as last time (its moving parts are on the overlay) skips it.
+// same as last time (its moving parts are on the overlay), in the same language, skips it.
 function reactIfChanged(element, traces, layout, config) {
-  const key = JSON.stringify([traces, layout]);
+  const key = JSON.stringify([traces, layout, config.locale]);
   if (element.plottedKey === key) return Promise.resolve(element);
   return Plotly.react(element, traces, layout, config).then(() => {
     element.plottedKey = key;

@@ -3,6 +3,7 @@
 // it is saved as a PNG.
 
 import { saveFile } from "./files.js";
+import { t } from "./i18n.js";
 
 // Plotly's own image of the plot, on a canvas of the plot's size: no overlay.
 export async function plotlyPicture(element) {
@@ -31,10 +32,11 @@ async function save(element) {
   saveFile(`layerscope-${element.id}.png`, blob, "image/png");
 }
 
-// Takes the place of Plotly's own "toImage" button in a plot's config.
+// Takes the place of Plotly's own "toImage" button in a plot's config, with its words (Plotly
+// asks for the title each time it builds the mode bar: in the page's language).
 export const SAVE_BUTTON = {
   name: "save-png",
-  title: "Download plot as a PNG",
+  title: () => t("plotly.toImage"),
   icon: Plotly.Icons.camera,
   click: (element) => { save(element); },
 };

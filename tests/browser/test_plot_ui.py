@@ -1,6 +1,7 @@
 """Plotly's own parts of the plots: the mode bar's buttons, their words, the plots' text size."""
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -50,3 +51,28 @@ def test_no_plot_offers_a_button_that_needs_the_internet(page, server_url):
     assert all(plots), "every plot has a mode bar"
     # plotly.js 4 adds "Share chart..." (an upload to Plotly's cloud) unless told not to.
     assert {title for titles in plots for title in titles} <= OFFERED
+
+
+def every_title_matches(page, pattern):
+    """Wait until every plot's every mode-bar tooltip, and its accessible name, match a regex."""
+    page.wait_for_function(
+        """pattern => [...document.querySelectorAll('.js-plotly-plot .modebar-btn')].every(b =>
+            new RegExp(pattern).test(b.dataset.title) && b.ariaLabel === b.dataset.title)""",
+        arg=pattern,
+    )
+
+
+def test_plotly_speaks_the_page_language(page, server_url):
+    open_every_plot(page, server_url)
+    page.click("#language-button")
+    every_title_matches(page, "[가-힣]")  # Hangul in every one
+    # The page's own camera button, and two of Plotly's.
+    expect(
+        page.locator("#plot-input").get_by_role("button", name="그래프를 PNG로 내려받기")
+    ).to_have_count(1)
+    expect(page.locator("#plot-loss").get_by_role("button", name="축 초기화")).to_have_count(1)
+    expect(page.locator("#layer-plot-1").get_by_role("button", name="궤도 회전")).to_have_count(1)
+
+    page.click("#language-button")
+    every_title_matches(page, "^[A-Za-z ]+$")
+    assert {title for titles in mode_bar_titles(page) for title in titles} <= OFFERED
