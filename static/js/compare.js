@@ -7,6 +7,7 @@ import { ApiError } from "./api.js";
 import { BOUNDARY_COLOR, CLASS_COLORS, PROBABILITY_SCALE } from "./colors.js";
 import { onLanguageChange, register, t, translatePage } from "./i18n.js";
 import { plotConfig } from "./plot_config.js";
+import { textLayout } from "./plot_text.js";
 import { pointsTrace } from "./plots.js";
 import strings from "./strings/compare.js";
 
@@ -28,11 +29,6 @@ const SHOW_ALL = { showTest: true };
 
 function percent(value) {
   return value === null || value === undefined ? "–" : `${Math.round(value * 100)}%`;
-}
-
-function font(size) {
-  const scale = document.body.classList.contains("large-text") ? 1.4 : 1;
-  return { family: "system-ui, sans-serif", size: Math.round(size * scale) };
 }
 
 function bytes(base64) {
@@ -186,6 +182,11 @@ export class Compare {
     this.status.textContent = this.statusText();
     translatePage(this.root);
     for (const panel of Object.values(this.panels)) this.writeText(panel);
+    this.redraw();
+  }
+
+  // Every panel drawn again from what it shows (after a change of language or of text size).
+  redraw() {
     if (this.fitted) this.drawClassical();
     this.drawNetwork();
   }
@@ -272,7 +273,7 @@ export class Compare {
     const range = [axis[0], axis.at(-1)];
     const common = { range, zeroline: false, showgrid: false, ticks: "outside", fixedrange: true };
     return {
-      margin: { l: 30, r: 6, t: 4, b: 28 }, font: font(10), showlegend: false,
+      ...textLayout(10, { l: 30, r: 6, t: 4, b: 28 }), showlegend: false,
       xaxis: { ...common, title: { text: "x1", standoff: 2 }, constrain: "domain" },
       yaxis: { ...common, title: { text: "x2", standoff: 2 }, scaleanchor: "x", constrain: "domain" },
     };

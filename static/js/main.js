@@ -8,6 +8,7 @@ import { onLanguageChange, t } from "./i18n.js";
 import { showLoop } from "./loop.js";
 import { NetworkDiagram } from "./network.js";
 import { Player } from "./player.js";
+import { setLargeText } from "./plot_text.js";
 import { Plots } from "./plots.js";
 import { Settings } from "./settings.js";
 import { Timeline } from "./timeline.js";
@@ -249,6 +250,8 @@ function onKey(event) {
 }
 
 async function start() {
+  $("large-text").checked = localStorage.getItem("layerscope-large-text") === "1";
+  setLargeText($("large-text").checked);  // before the first frame: its plots' text follows it
   const options = await (await fetch("/api/options")).json();
   settings = new Settings(options, (config) => guarded(() => applyConfig(config)));
   settings.replace(queryToConfig(window.location.search, options.defaults));
@@ -279,13 +282,12 @@ async function start() {
   $("show-test").addEventListener("change", () => plots.setDisplay({ showTest: $("show-test").checked }));
   $("smooth").addEventListener("change", () => plots.setDisplay({ smooth: $("smooth").checked }));
   $("discretize").addEventListener("change", () => plots.setDisplay({ discretize: $("discretize").checked }));
-  $("large-text").checked = localStorage.getItem("layerscope-large-text") === "1";
-  document.body.classList.toggle("large-text", $("large-text").checked);
   $("large-text").addEventListener("change", () => {
     const on = $("large-text").checked;
     localStorage.setItem("layerscope-large-text", on ? "1" : "0");  // remembered on this computer
-    document.body.classList.toggle("large-text", on);
-    plots.setDisplay({});
+    setLargeText(on);
+    plots.setDisplay({});  // drawn again with the plots' text at its new size
+    compare.redraw();
   });
   document.addEventListener("keydown", onKey);
   onLanguageChange(() => {

@@ -7,6 +7,7 @@ import { phrase, t } from "./i18n.js";
 import { OWN, canMorph, morphControl, morphed } from "./morph.js";
 import { overlayOf } from "./overlay.js";
 import { REMOVED_BUTTONS, plotConfig } from "./plot_config.js";
+import { textLayout, textSize } from "./plot_text.js";
 import { projectionControl } from "./projection.js";
 import { StableRange } from "./ranges.js";
 import { SAVE_BUTTON } from "./snapshot.js";
@@ -17,11 +18,6 @@ function overlaidConfig(changes = {}) {
 }
 export const LOSS_POINTS = 2000;  // most points kept on the loss curve
 const LOSS_REDRAW_MS = 250;
-// Plotly draws its own text, so projector mode scales it here too.
-function font(size) {
-  const scale = document.body.classList.contains("large-text") ? 1.4 : 1;
-  return { family: "system-ui, sans-serif", size: Math.round(size * scale) };
-}
 
 // The range of a regression's target values, for one colour scale shared by points and surface.
 function valueRange(data) {
@@ -191,7 +187,7 @@ function cornerTraces(corners) {
     lineTrace({ x: loop(corners.x), y: loop(corners.y) }, "#bbb", 1, "solid", t("problems.simplex")),
     {
       type: "scatter", mode: "text", x: corners.x.map((v) => v * 1.12), y: corners.y.map((v) => v * 1.12), text: corners.names,
-      textfont: { color: corners.names.map((_, k) => CLASS_COLORS[k]), size: 15 }, hoverinfo: "skip", showlegend: false,
+      textfont: { color: corners.names.map((_, k) => CLASS_COLORS[k]), size: textSize(15) }, hoverinfo: "skip", showlegend: false,
     },
   ];
 }
@@ -383,7 +379,7 @@ export class Plots {
     const range = [x[0], x.at(-1)];
     const layout = {
       // The legend is HTML beside the plot: Plotly re-measures its own on every redraw.
-      margin: { l: 45, r: frame.problem === "regression" ? 4 : 10, t: 10, b: 40 }, font: font(12), uirevision: "input", showlegend: false,
+      ...textLayout(12, { l: 45, r: frame.problem === "regression" ? 4 : 10, t: 10, b: 40 }), uirevision: "input", showlegend: false,
       xaxis: axis("x1", range, { constrain: "domain" }),
       yaxis: axis("x2", range, { scaleanchor: "x", constrain: "domain" }),
     };
@@ -420,7 +416,7 @@ export class Plots {
       { type: "scatter", mode: "lines", name: t("plot.testLoss"), x: step, y: test, line: { color: "#888", width: 2, dash: "dot" } },
     ];
     const layout = {
-      margin: { l: 50, r: 10, t: 24, b: 36 }, font: font(12),
+      ...textLayout(12, { l: 50, r: 10, t: 24, b: 36 }),
       datarevision: step.length,  // the arrays grow in place, so tell Plotly they changed
       xaxis: { title: { text: t("plot.step") }, rangemode: "tozero", autorange: true },
       yaxis: { title: { text: t("plot.loss") }, rangemode: "tozero", autorange: true },
@@ -510,7 +506,7 @@ export class Plots {
     // differ in spread by a factor of a hundred, and would then squash the picture flat.
     const equal = (layer.view === "plane" && layer.kind === "hidden") || layer.view === "simplex" || layer.view === "fit";
     const layout = {
-      margin: { l: 48, r: 8, t: 6, b: 42 }, font: font(11), showlegend: false,
+      ...textLayout(11, { l: 48, r: 8, t: 6, b: 42 }), showlegend: false,
       xaxis: axis(phrase(layer.axes[0]), ranges.x.range, equal ? { constrain: "domain" } : {}),
       yaxis: axis(phrase(layer.axes[1]), ranges.y.range, equal ? { scaleanchor: "x", constrain: "domain" } : {}),
     };
@@ -541,7 +537,7 @@ export class Plots {
     if (layer.separator) traces.push(separatorPlane(layer.separator, range));
     const axis3d = (title, r) => ({ title: { text: title }, range: r, autorange: false });
     const layout = {
-      margin: { l: 0, r: 0, t: 0, b: 0 }, font: font(10), showlegend: false, uirevision: `layer-${layer.index}`,
+      ...textLayout(10, { l: 0, r: 0, t: 0, b: 0 }), showlegend: false, uirevision: `layer-${layer.index}`,
       scene: {
         xaxis: axis3d(phrase(layer.axes[0]), range.x), yaxis: axis3d(phrase(layer.axes[1]), range.y), zaxis: axis3d(phrase(layer.axes[2]), range.z),
         aspectmode: "cube",

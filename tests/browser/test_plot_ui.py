@@ -76,3 +76,48 @@ def test_plotly_speaks_the_page_language(page, server_url):
     page.click("#language-button")
     every_title_matches(page, "^[A-Za-z ]+$")
     assert {title for titles in mode_bar_titles(page) for title in titles} <= OFFERED
+
+
+# Each plot's text sizes: tick labels and axis titles (of its 3D scene's x axis, if it has one),
+# hover labels, and the first tick label as the browser draws it.
+TEXT_SIZES = """() => [...document.querySelectorAll('.js-plotly-plot')].map(el => {
+    const layout = el._fullLayout;
+    const axis = layout.scene ? layout.scene.xaxis : layout.xaxis;
+    const tick = el.querySelector('.xtick text');
+    return [axis.tickfont.size, axis.title.font.size, layout.hoverlabel.font.size,
+            tick ? parseFloat(getComputedStyle(tick).fontSize) : 0];
+})"""
+
+
+# Every plot as wide as its box (the page's columns change width with large text).
+FITTED = """() => [...document.querySelectorAll('.js-plotly-plot')]
+    .every(el => Math.round(el._fullLayout.width) === el.clientWidth)"""
+
+
+def test_large_text_enlarges_every_plots_text(page, server_url):
+    page.set_viewport_size({"width": 1440, "height": 3000})  # every panel in view: all redrawn
+    open_every_plot(page, server_url)
+    before = page.evaluate(TEXT_SIZES)
+    assert len(before) == PLOTS
+    page.check("#large-text")
+    page.wait_for_function(
+        f"before => ({TEXT_SIZES})().every((sizes, i) => sizes.every((size, k) =>"
+        " size > before[i][k] || size === 0 && before[i][k] === 0))",
+        arg=before,
+    )
+    page.wait_for_function(FITTED)
+    page.uncheck("#large-text")
+    page.wait_for_function(
+        f"before => JSON.stringify(({TEXT_SIZES})()) === JSON.stringify(before)", arg=before
+    )
+    page.wait_for_function(FITTED)
+
+
+def test_remembered_large_text_is_in_the_first_drawing(page):
+    small = page.eval_on_selector("#plot-input", "el => el._fullLayout.font.size")
+    page.evaluate("localStorage.setItem('layerscope-large-text', '1')")
+    page.reload()
+    page.wait_for_selector("body[data-ready='true']", timeout=15_000)
+    # Paused: no later frame would draw it again.
+    assert page.eval_on_selector("#plot-input", "el => el._fullLayout.font.size") > small
+    assert page.evaluate(FITTED)
