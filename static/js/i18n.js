@@ -1,7 +1,8 @@
 // The page's words, in English and Korean. Each part of the page registers its own table of
 // strings ({en: {...}, ko: {...}}), so text lives in one place per language and per feature.
-// Elements in the HTML name their text with data-i18n="key" (their text) or
-// data-i18n-title="key" (their tooltip); translatePage() fills them in.
+// Elements in the HTML name their text with data-i18n="key" (their text),
+// data-i18n-title="key" (their tooltip) or data-i18n-label="key" (their name for screen
+// readers, aria-label); translatePage() fills them in.
 
 export const LANGUAGES = ["en", "ko"];
 const STORAGE_KEY = "layerscope-language";
@@ -48,4 +49,5 @@ export function translatePage(root = document) {
   document.documentElement.lang = current;
   for (const element of root.querySelectorAll("[data-i18n]")) element.textContent = t(element.dataset.i18n);
   for (const element of root.querySelectorAll("[data-i18n-title]")) element.title = t(element.dataset.i18nTitle);
+  for (const element of root.querySelectorAll("[data-i18n-label]")) element.setAttribute("aria-label", t(element.dataset.i18nLabel));
 }

@@ -7,6 +7,7 @@ register({
   en: {
     "page.title": "LayerScope: watch a neural network learn, layer by layer",
     "page.tagline": "A small network learns from examples. Watch each layer reshape the data until a straight line can split the classes.",
+    "page.settings.label": "Settings",
     "page.language.title": "Show this page in Korean",
 
     "page.train.title": "Let the server train continuously; press again to pause.",
@@ -32,6 +33,7 @@ register({
     "page.own.hint": "Click the input plane to add a point of the chosen class (or, with \"remove\", to take one away); shift-click always removes the nearest. The network keeps its weights, so you can watch it adapt.",
     "page.own.classA": "class A",
     "page.own.classB": "class B",
+    "page.own.classes.label": "Class of new points",
     "page.own.remove": "remove",
     "page.own.remove.title": "Clicks remove the nearest point (as shift-click always does).",
     "page.own.clear": "Clear all",
@@ -50,6 +52,8 @@ register({
     "page.inputs": "Inputs",
     "page.inputs.title": "What the network is given for each point. x1 and x2 are the raw coordinates; the others are hand-made features, fixed formulas chosen by you rather than learned.",
     "page.hiddenLayers": "Hidden layers:",
+    "page.removeLayer": "Remove a hidden layer",
+    "page.addLayer": "Add a hidden layer",
     "page.activation": "Activation",
     "page.activation.title": "The function each hidden neuron applies to its weighted sum. Without one (linear) stacked layers can only make straight cuts.",
 
@@ -64,6 +68,7 @@ register({
     "page.beta2.title": "Adam: how slowly the average squared gradient forgets.",
     "page.regularization": "Regularisation",
     "page.regularization.title": "Regularisation adds a cost for large weights, so the network prefers simpler maps that generalise better. L1 pushes weights to exactly zero; L2 shrinks the large ones most.",
+    "page.regularizationRate": "Regularisation rate",
     "page.batchSize": "Batch size",
     "page.batchSize.title": "How many training points each step looks at. Full batch uses all of them.",
     "page.stepsPerFrame": "Steps per frame",
@@ -87,6 +92,7 @@ register({
     "page.keys": "Keys: space = Train/Pause, → = Step, r = Reset.",
 
     "page.loop.heading": "The training loop, live",
+    "page.loop.label": "The training loop",
     "page.stats.step": "Step",
     "page.stats.step.title": "How many updates the weights have had.",
     "page.stats.trainLoss": "Training loss",
@@ -114,14 +120,17 @@ register({
     "page.layers.explain": "Each panel is one layer's representation: where that layer places every point, and how the grid drawn on the input plane looks once the layers so far have stretched and bent it (blue lines: x1 constant; pink: x2 constant; dark: the plane's border and middle cross, to follow from panel to panel). The dashed curve is the decision boundary carried along. By the last hidden layer a single straight line (solid) should split A from B.",
     "page.input.title": "Input plane and decision boundary",
     "page.input.note": "The data as given, each point at its (x1, x2). Shading: the network's probability of B at every spot; the line is where it is exactly 0.5.",
+    "page.legend.label": "Legend",
 
     "page.network.heading": "The network, neuron by neuron",
     "page.network.explain": "Each square is one unit, shaded by its output at every spot of the input plane (blue = its lowest, orange = its highest). Each link is a weight: green positive, purple negative, thicker when larger. Hover for values; click a square to enlarge it.",
+    "page.network.label": "Network diagram",
     "page.close": "Close",
   },
   ko: {
     "page.title": "LayerScope: 신경망이 층층이 학습하는 모습 보기",
     "page.tagline": "작은 신경망이 예제로부터 학습합니다. 각 층이 데이터를 바꿔 놓아 마침내 직선 하나로 클래스를 나눌 수 있게 되는 과정을 지켜보세요.",
+    "page.settings.label": "설정",
     // Also in English: whoever switched to Korean by mistake must still find the way back.
     "page.language.title": "이 페이지를 영어로 보기 (Show this page in English)",
 
@@ -148,6 +157,7 @@ register({
     "page.own.hint": "입력 평면을 클릭하면 고른 클래스의 점이 추가됩니다(\"지우기\"를 고르면 점을 지웁니다). Shift+클릭은 언제나 가장 가까운 점을 지웁니다. 신경망은 가중치를 그대로 유지하므로, 바뀐 데이터에 적응하는 모습을 볼 수 있습니다.",
     "page.own.classA": "클래스 A",
     "page.own.classB": "클래스 B",
+    "page.own.classes.label": "새 점의 클래스",
     "page.own.remove": "지우기",
     "page.own.remove.title": "클릭하면 가장 가까운 점을 지웁니다(Shift+클릭과 같음).",
     "page.own.clear": "모두 지우기",
@@ -166,6 +176,8 @@ register({
     "page.inputs": "입력",
     "page.inputs.title": "각 점에 대해 신경망이 받는 값. x1과 x2는 원래 좌표이고, 나머지는 직접 만든 특성, 즉 학습하는 대신 사람이 고른 고정된 공식입니다.",
     "page.hiddenLayers": "은닉층:",
+    "page.removeLayer": "은닉층 하나 빼기",
+    "page.addLayer": "은닉층 하나 더하기",
     "page.activation": "활성화 함수",
     "page.activation.title": "각 은닉 뉴런이 가중합에 적용하는 함수. 활성화 함수가 없으면(선형) 층을 아무리 쌓아도 직선으로만 나눌 수 있습니다.",
 
@@ -180,6 +192,7 @@ register({
     "page.beta2.title": "Adam: 그레이디언트 제곱의 평균이 얼마나 천천히 잊는지.",
     "page.regularization": "규제",
     "page.regularization.title": "규제는 큰 가중치에 비용을 더해, 신경망이 더 잘 일반화하는 단순한 함수를 고르게 합니다. L1은 가중치를 정확히 0으로 밀고, L2는 큰 가중치일수록 많이 줄입니다.",
+    "page.regularizationRate": "규제 강도",
     "page.batchSize": "배치 크기",
     "page.batchSize.title": "한 단계에서 보는 학습 점의 개수. 전체 배치는 모든 점을 씁니다.",
     "page.stepsPerFrame": "프레임당 단계",
@@ -203,6 +216,7 @@ register({
     "page.keys": "단축키: 스페이스 = 학습/멈춤, → = 한 단계, r = 초기화.",
 
     "page.loop.heading": "학습 루프, 실시간",
+    "page.loop.label": "학습 루프",
     "page.stats.step": "단계",
     "page.stats.step.title": "지금까지 가중치를 갱신한 횟수.",
     "page.stats.trainLoss": "학습 손실",
@@ -230,9 +244,11 @@ register({
     "page.layers.explain": "각 패널은 한 층의 표현입니다: 그 층이 각 점을 어디에 놓는지, 그리고 입력 평면에 그린 격자가 지금까지의 층들을 거치며 어떻게 늘어나고 휘었는지(파란 선: x1 일정, 분홍 선: x2 일정, 진한 선: 평면의 테두리와 가운데 십자로, 패널에서 패널로 따라가 보세요). 점선 곡선은 함께 옮겨진 결정 경계입니다. 마지막 은닉층에 이르면 곧은 직선 하나(실선)가 A와 B를 나눠야 합니다.",
     "page.input.title": "입력 평면과 결정 경계",
     "page.input.note": "주어진 그대로의 데이터: 각 점은 (x1, x2)에 있습니다. 음영: 각 지점에서 신경망이 매긴 B의 확률, 선은 그 확률이 정확히 0.5인 곳입니다.",
+    "page.legend.label": "범례",
 
     "page.network.heading": "신경망, 뉴런 하나하나",
     "page.network.explain": "사각형 하나가 유닛 하나이며, 입력 평면의 각 지점에서 그 유닛이 내는 출력으로 칠해져 있습니다(파랑 = 가장 낮음, 주황 = 가장 높음). 연결선 하나는 가중치 하나입니다: 초록은 양수, 보라는 음수, 클수록 굵습니다. 마우스를 올리면 값이 보이고, 사각형을 클릭하면 크게 볼 수 있습니다.",
+    "page.network.label": "신경망 그림",
     "page.close": "닫기",
   },
 });
