@@ -301,7 +301,10 @@ def _describe_view(
 
 
 def _percent(share: float) -> int:
-    return round(100 * float(share))
+    """A share of the spread in percent: to the nearest 5 from 10 up. Finer steps there tell
+    the eye nothing, and a title that changes redraws the panel's axes: nearly every frame."""
+    percent = 100 * float(share)
+    return round(percent) if percent < 10 else 5 * round(percent / 5)
 
 
 def _others(share: Array, start: int) -> list[dict[str, Any]]:

@@ -4,9 +4,11 @@
 // was most of the page's drawing time, and a canvas draws them in about a millisecond.
 //
 // Traces are given in Plotly's format and subset: mode "lines" (x, y with null for a gap;
-// line.color, width, dash) or "markers" (marker.size, color: one colour, a colour per point or
-// numbers on marker.colorscale from cmin to cmax; symbol "circle" or "circle-open", one or per
-// point; marker.line.color and width). What is drawn stays readable as `element.overlay.traces`,
+// line.color, width, dash), mode "markers" (marker.size, color: one colour, a colour per point
+// or numbers on marker.colorscale from cmin to cmax; symbol "circle" or "circle-open", one or
+// per point; marker.line.color and width), or type "heatmap" (x and y the cells' centres, evenly
+// spaced; z by rows, the first at the bottom; colorscale from zmin to zmax; drawn smooth, as
+// Plotly's zsmooth "fast"). What is drawn stays readable as `element.overlay.traces`,
 // as Plotly's own traces are as `element.data`.
 
 const EASE = (s) => (s < 0.5 ? 4 * s * s * s : 1 - (-2 * s + 2) ** 3 / 2);  // cubic in-out
@@ -23,18 +25,37 @@ function dashes(dash, width) {
   return { dot: [d, d], dash: [3 * d, 3 * d], longdash: [5 * d, 5 * d], dashdot: [3 * d, d, d, d] }[dash] ?? [];
 }
 
-function rgb(hex) {
-  return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+// A colour as "#rrggbb" or "rgb(r, g, b)", as [r, g, b].
+function rgb(colour) {
+  if (colour.startsWith("#")) return [1, 3, 5].map((i) => parseInt(colour.slice(i, i + 2), 16));
+  return colour.match(/[\d.]+/g).slice(0, 3).map(Number);
 }
 
-// A number's colour on a colour scale of [share, "#rrggbb"] stops, in RGB as Plotly blends them.
-function scaleColor(scale, cmin, cmax, value) {
+// A number's colour on a colour scale of [share, colour] stops, [r, g, b] as Plotly blends them.
+function scaleRgb(scale, cmin, cmax, value) {
   const share = Math.min(Math.max((value - cmin) / (cmax - cmin || 1), 0), 1);
   const k = Math.max(scale.findIndex(([at]) => at >= share), 1);
   const [[a, low], [b, high]] = [scale[k - 1], scale[k]];
   const u = b > a ? (share - a) / (b - a) : 0;
   const [p, q] = [rgb(low), rgb(high)];
-  return `rgb(${p.map((v, i) => Math.round(v + (q[i] - v) * u)).join(",")})`;
+  return p.map((v, i) => Math.round(v + (q[i] - v) * u));
+}
+
+function scaleColor(scale, cmin, cmax, value) {
+  return `rgb(${scaleRgb(scale, cmin, cmax, value).join(",")})`;
+}
+
+// A heatmap's colours looked up rather than blended per cell. 1024 steps: finer than the
+// narrowest band of a multi-class map's scale, so no cell takes its neighbour band's colour.
+const SHADES = 1024;
+
+function shadeTable(trace) {
+  const { colorscale, zmin, zmax } = trace;
+  const table = new Uint8ClampedArray(SHADES * 3);
+  for (let i = 0; i < SHADES; i++) {
+    table.set(scaleRgb(colorscale, 0, SHADES - 1, i), i * 3);
+  }
+  return { table, zmin, scale: (SHADES - 1) / (zmax - zmin || 1) };
 }
 
 // A style given once for the trace or per point (a plain or typed array).
@@ -93,9 +114,38 @@ class Overlay {
     const px = (x) => xaxis.l2p(x);
     const py = (y) => yaxis.l2p(y);
     for (const trace of traces) {
-      if (trace.mode === "lines") drawLine(context, trace, px, py);
+      if (trace.type === "heatmap") this.drawHeatmap(context, trace, px, py);
+      else if (trace.mode === "lines") drawLine(context, trace, px, py);
       else if (trace.mode === "markers") drawMarkers(context, trace, px, py);
     }
+  }
+
+  // One pixel per cell on a small canvas of its own, stretched over the cells' extent.
+  drawHeatmap(context, trace, px, py) {
+    const { x, y, z } = trace;
+    const [columns, rows] = [x.length, y.length];
+    this.cells ??= document.createElement("canvas");
+    [this.cells.width, this.cells.height] = [columns, rows];
+    const cells = this.cells.getContext("2d");
+    const image = cells.createImageData(columns, rows);
+    const { table, zmin, scale } = shadeTable(trace);
+    for (let row = 0; row < rows; row++) {
+      const values = z[row];
+      let at = (rows - 1 - row) * columns * 4;  // row 0 of z is the bottom, of an image the top
+      for (let col = 0; col < columns; col++, at += 4) {
+        const shade = Math.min(Math.max(Math.round((values[col] - zmin) * scale), 0), SHADES - 1) * 3;
+        image.data[at] = table[shade];
+        image.data[at + 1] = table[shade + 1];
+        image.data[at + 2] = table[shade + 2];
+        image.data[at + 3] = 255;
+      }
+    }
+    cells.putImageData(image, 0, 0);
+    const half = (values) => (values.at(-1) - values[0]) / (values.length - 1) / 2;
+    const [left, right] = [px(x[0] - half(x)), px(x.at(-1) + half(x))];
+    const [top, bottom] = [py(y.at(-1) + half(y)), py(y[0] - half(y))];
+    context.imageSmoothingEnabled = true;
+    context.drawImage(this.cells, left, top, right - left, bottom - top);
   }
 
   // The canvas over the plot area, sharp on any screen, cleared; its context is in CSS pixels.

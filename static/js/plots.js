@@ -18,6 +18,10 @@ function overlaidConfig(changes = {}) {
 }
 export const LOSS_POINTS = 2000;  // most points kept on the loss curve
 const LOSS_REDRAW_MS = 250;
+// While training, the input plane's heatmap is painted on its overlay every frame, and Plotly's
+// own copy under it (there for hover values) is brought up to date this often: replotting it
+// every frame was the largest part of the page's drawing.
+const HEATMAP_REPLOT_MS = 1000;
 
 // The range of a regression's target values, for one colour scale shared by points and surface.
 function valueRange(data) {
@@ -385,9 +389,8 @@ export class Plots {
     };
     // Quick clicks add points one by one: none may be taken for a double click (axis reset).
     const config = overlaidConfig({ doubleClick: false, doubleClickDelay: 1 });
-    const drawn = Plotly.react("plot-input", [heatmap], layout, config);
-    return drawn.then((element) => {
-      overlayOf(element).draw([...grid, boundary, pointsTrace(this.data, input.points, 8, this.display)]);
+    return this.plotInput(frame, heatmap, layout, config).then((element) => {
+      overlayOf(element).draw([heatmap, ...grid, boundary, pointsTrace(this.data, input.points, 8, this.display)]);
       if (!this.clickBound) {
         // Clicks land on the heatmap cell under the mouse (the overlay lets them through).
         element.on("plotly_click", (event) => {
@@ -396,6 +399,24 @@ export class Plots {
         });
         this.clickBound = true;
       }
+    });
+  }
+
+  // Plotly's part of the input plane: at once if anything but the heatmap's values changed, or
+  // when not training; else at most every HEATMAP_REPLOT_MS (the overlay shows the latest).
+  plotInput(frame, heatmap, layout, config) {
+    const element = document.getElementById("plot-input");
+    const { x, z, customdata, ...look } = heatmap;
+    const key = JSON.stringify([layout, config.locale, look, x[0], x.at(-1), x.length]);
+    const now = performance.now();
+    const live = frame.training && frame.timeline_index === null;
+    if (live && key === element.plottedKey && now - this.heatmapPlottedAt < HEATMAP_REPLOT_MS) {
+      return Promise.resolve(element);
+    }
+    return Plotly.react(element, [heatmap], layout, config).then(() => {
+      element.plottedKey = key;
+      this.heatmapPlottedAt = now;
+      return element;
     });
   }
 

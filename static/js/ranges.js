@@ -2,6 +2,10 @@
 // grows when the data leaves it and shrinks only when the data fills less than half of it.
 
 const PAD = 0.08;
+// A range that grows to just fit is outgrown again by the next frame while the network's
+// weights grow, and every new range makes Plotly redraw the panel's axes: so it grows with
+// room to spare on the side the data left by.
+const ROOM = 0.25;
 
 export class StableRange {
   constructor() { this.range = null; }
@@ -21,7 +25,10 @@ export class StableRange {
     const target = [low - PAD * span, high + PAD * span];
     const r = this.range;
     if (!r) this.range = target;
-    else if (low < r[0] || high > r[1]) this.range = [Math.min(r[0], target[0]), Math.max(r[1], target[1])];
+    else if (low < r[0] || high > r[1]) {
+      const room = ROOM * span;
+      this.range = [low < r[0] ? target[0] - room : r[0], high > r[1] ? target[1] + room : r[1]];
+    }
     else if (span < 0.5 * (r[1] - r[0])) this.range = target;
     return this.range;
   }

@@ -222,3 +222,62 @@ def test_camera_button_saves_the_plot_with_its_overlay(page):
         page.click("#layer-plot-1 .modebar-btn[data-title='Download plot as a PNG']")
     assert download.value.suggested_filename == "layerscope-layer-plot-1.png"
     assert download.value.path().read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# While training, the input plane's heatmap is painted on its overlay every frame (plots.js):
+# how far that picture is from Plotly's own, pixel by pixel over the plot area (the overlay
+# showing the heatmap alone, as Plotly does).
+HEATMAP_DIFFERENCE = """async () => {
+  const { plotlyPicture } = await import("/static/js/snapshot.js");
+  const el = document.querySelector("#plot-input");
+  el.overlay.draw([el.overlay.traces[0]]);
+  const { xaxis, yaxis } = el._fullLayout;
+  const inset = 3;  // clear of the axes' lines
+  const width = Math.floor(xaxis._length) - 2 * inset;
+  const height = Math.floor(yaxis._length) - 2 * inset;
+  const [left, top] = [Math.ceil(xaxis._offset) + inset, Math.ceil(yaxis._offset) + inset];
+  const picture = (await plotlyPicture(el)).getContext("2d");
+  const plotly = picture.getImageData(left, top, width, height).data;
+  const ratio = el.overlay.canvas.width / xaxis._length;
+  const small = document.createElement("canvas");  // the overlay at one pixel per CSS pixel
+  [small.width, small.height] = [width, height];
+  const from = [inset * ratio, inset * ratio, width * ratio, height * ratio];
+  small.getContext("2d").drawImage(el.overlay.canvas, ...from, 0, 0, width, height);
+  const overlay = small.getContext("2d").getImageData(0, 0, width, height).data;
+  let [far, most] = [0, 0];
+  for (let k = 0; k < overlay.length; k += 4) {
+    const d = Math.max(...[0, 1, 2].map((c) => Math.abs(overlay[k + c] - plotly[k + c])));
+    most = Math.max(most, d);
+    if (d > 8) far += 1;
+  }
+  const type = el.overlay.traces[0].type;
+  return { type, far: far / (width * height), most, size: [width, height] };
+}"""
+
+
+@pytest.mark.parametrize("query", ["", "dataset=blobs&classes=3", "dataset=gaussians"])
+def test_the_heatmap_on_the_overlay_is_plotlys_picture(page, server_url, query):
+    if query:
+        page.goto(f"{server_url}/?{query}")
+        page.wait_for_selector("body[data-ready='true']")
+    page.get_by_role("button", name="Step", exact=True).click()
+    expect(page.locator("#step-count")).to_have_text("1")
+    result = page.evaluate(HEATMAP_DIFFERENCE)
+    assert result["type"] == "heatmap" and min(result["size"]) > 200
+    assert result["far"] < 0.01, result  # the odd pixel where smoothing rounds differently
+    assert result["most"] < 40, result
+
+
+def test_plotlys_heatmap_is_the_latest_once_training_pauses(page):
+    """While training, Plotly's heatmap (for hover values) may lag the overlay's by up to a
+    second; once paused they agree."""
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.wait_for_function("() => Number(document.querySelector('#step-count').textContent) >= 100")
+    page.get_by_role("button", name="Pause", exact=True).click()
+    expect(page.get_by_role("button", name="Train", exact=True)).to_be_visible()
+    page.wait_for_timeout(300)
+    same = page.eval_on_selector(
+        "#plot-input",
+        "el => JSON.stringify(el.data[0].z) === JSON.stringify(el.overlay.traces[0].z)",
+    )
+    assert same
