@@ -46,6 +46,11 @@ function paint(canvas, map, side) {
   canvas.getContext("2d").putImageData(image, 0, 0);
 }
 
+// The diagram's height: its tallest column of units.
+function diagramHeight(sizes) {
+  return Math.max(...sizes) * (BOX + GAP) + GAP;
+}
+
 function layerName(layer, last) {
   return layer === 0 ? t("layer.input") : layer === last ? t("layer.output") : t("layer.hidden", { n: layer });
 }
@@ -63,6 +68,9 @@ export class NetworkDiagram {
 
   draw(network, live = false) {
     this.pending = network;
+    // Its height is kept even while out of sight and not drawn: else the page below would jump
+    // when it is first scrolled to, and a click meant for what was there would miss.
+    this.container.style.height = `${diagramHeight(network.sizes)}px`;
     if (!this.visible) return;
     clearTimeout(this.later);
     const wait = live ? (this.drawnAt ?? -Infinity) + LIVE_REDRAW_MS - performance.now() : 0;
@@ -111,8 +119,7 @@ export class NetworkDiagram {
     this.signature = signature;
     const sizes = network.sizes;
     const width = Math.max(this.container.clientWidth, 300);
-    const height = Math.max(...sizes) * (BOX + GAP) + GAP;
-    this.container.style.height = `${height}px`;
+    const height = diagramHeight(sizes);
     const svg = document.createElementNS(SVG, "svg");
     svg.setAttribute("width", String(width));
     svg.setAttribute("height", String(height));

@@ -247,6 +247,17 @@ def test_network_diagram_shows_units_and_weights(page):
     expect(dialog).to_be_hidden()
 
 
+def test_the_page_does_not_jump_when_the_network_diagram_is_first_seen(page):
+    """The diagram is drawn only once scrolled to; the room it takes is kept from the start, so
+    what lies below it (the Compare view) stays where the reader is about to click."""
+    expect(page.locator("#network canvas.unit")).to_have_count(0)  # out of sight: not drawn
+    below = "() => document.querySelector('#compare').getBoundingClientRect().top + window.scrollY"
+    before = page.evaluate(below)
+    page.locator("#network").scroll_into_view_if_needed()
+    expect(page.locator("#network canvas.unit")).to_have_count(2 + 8 + 8 + 1)
+    assert page.evaluate(below) == before
+
+
 def test_optimizer_and_regularisation_controls(page):
     expect(page.locator("#momentum-row")).to_be_hidden()
     page.select_option("#optimizer", "momentum")
