@@ -20,6 +20,7 @@ def test_smooth_motion_glides_the_panels_and_training_goes_on(page):
     page.locator(PANEL).scroll_into_view_if_needed()
     assert panel_state(page)["glide"] == 0  # off by default: panels jump
     page.check("#smooth")
+    page.locator(PANEL).scroll_into_view_if_needed()  # the checkbox is far below the panel
     page.wait_for_function(f"() => document.querySelector('{PANEL}').overlay.glideMs > 0")
     before = panel_state(page)
     page.click("#train-button")
@@ -31,6 +32,8 @@ def test_smooth_motion_glides_the_panels_and_training_goes_on(page):
     assert after["glide"] > 0
     assert after["x"] != before["x"]  # the points moved to where the trained layer puts them
     page.uncheck("#smooth")
+    # A panel out of sight is not redrawn until it is seen again.
+    page.locator(PANEL).scroll_into_view_if_needed()
     page.wait_for_function(f"() => document.querySelector('{PANEL}').overlay.glideMs === 0")
     # Plotly's layout.transition is never used: it halved the frame rate.
     assert page.eval_on_selector(PANEL, "el => el.layout.transition") is None
