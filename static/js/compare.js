@@ -4,7 +4,7 @@
 // model's settings) change; the server keeps recent fits, so looking again costs nothing.
 
 import { ApiError } from "./api.js";
-import { BOUNDARY_COLOR, CLASS_COLORS, PROBABILITY_SCALE } from "./colors.js";
+import { BOUNDARY_COLOR, CLASS_COLORS, CLASS_NAMES, PROBABILITY_SCALE } from "./colors.js";
 import { onLanguageChange, register, t, translatePage } from "./i18n.js";
 import { plotConfig } from "./plot_config.js";
 import { textLayout } from "./plot_text.js";
@@ -73,16 +73,22 @@ function mapTraces(model, axis, classes) {
       },
     ];
   }
-  const top = Math.max(...classes, 1);
+  return [classMap(axis, rows(predicted, side), Math.max(...classes, 1))];
+}
+
+// Each cell tinted by the class predicted there (classes 0 to top), named on hover.
+function classMap(axis, classRows, top) {
   const scale = [];
   for (let k = 0; k <= top; k += 1) {
     const color = CLASS_COLORS[k] ?? "#888888";
     scale.push([k / (top + 1), color], [(k + 1) / (top + 1), color]);
   }
-  return [{
-    type: "heatmap", x: axis, y: axis, z: rows(predicted, side), zmin: -0.5, zmax: top + 0.5, colorscale: scale,
-    opacity: 0.35, showscale: false, zsmooth: "fast", hovertemplate: "x1 %{x:.2f}, x2 %{y:.2f}<br>class %{z}<extra></extra>",
-  }];
+  const names = classRows.map((row) => row.map((c) => CLASS_NAMES[c] ?? String(c)));
+  return {
+    type: "heatmap", x: axis, y: axis, z: classRows, zmin: -0.5, zmax: top + 0.5, colorscale: scale,
+    opacity: 0.35, showscale: false, zsmooth: "fast", customdata: names,
+    hovertemplate: `x1 %{x:.2f}, x2 %{y:.2f}<br>${t("compare.hover.class")}<extra></extra>`,
+  };
 }
 
 export class Compare {
@@ -236,8 +242,12 @@ export class Compare {
     if (!panel.controls.hasChildNodes()) this.writeControls(panel);
     const { x, y, p } = frame.boundary;
     const input = frame.layers[0];
+    // With more classes, the map the classical panels show: each spot's predicted class.
+    const map = frame.problem === "multiclass"
+      ? classMap(x, frame.boundary.class, frame.data.class_names.length - 1)
+      : { type: "heatmap", x, y, z: p, zmin: 0, zmax: 1, colorscale: PROBABILITY_SCALE, showscale: false, zsmooth: "fast", hovertemplate: "x1 %{x:.2f}, x2 %{y:.2f}<br>%{z:.2f}<extra></extra>" };
     const traces = [
-      { type: "heatmap", x, y, z: p, zmin: 0, zmax: 1, colorscale: PROBABILITY_SCALE, showscale: false, zsmooth: "fast", hovertemplate: "x1 %{x:.2f}, x2 %{y:.2f}<br>%{z:.2f}<extra></extra>" },
+      map,
       { type: "scatter", mode: "lines", x: input.boundary.x, y: input.boundary.y, hoverinfo: "skip", showlegend: false, line: { color: BOUNDARY_COLOR, width: 2 } },
       pointsTrace(frame.data, input.points, 5, SHOW_ALL),
     ];

@@ -88,7 +88,9 @@ export class NetworkDiagram {
       paint(this.canvases[k], map, network.side);
       const last = network.sizes.length - 1;
       const bias = map.layer > 0 ? t("network.bias", { value: network.biases[map.layer - 1][map.unit].toFixed(3) }) : "";
-      this.canvases[k].title = t("network.unit", { unit: this.unitName(map, last), min: map.min, max: map.max, bias });
+      const name = this.unitName(map, last);
+      this.canvases[k].title = t("network.unit", { unit: name, min: map.min, max: map.max, bias });
+      this.canvases[k].setAttribute("aria-label", name);
     });
     let k = 0;
     network.weights.forEach((matrix) => matrix.forEach((row) => row.forEach((w) => {
@@ -147,7 +149,15 @@ export class NetworkDiagram {
       const { x, y } = this.position(map.layer, map.unit, sizes, width, height);
       canvas.style.left = `${x}px`;
       canvas.style.top = `${y}px`;
+      // A button to the keyboard and to a screen reader too: Tab to it, Enter or Space.
+      canvas.tabIndex = 0;
+      canvas.setAttribute("role", "button");
       canvas.addEventListener("click", () => this.enlarge(map.layer, map.unit));
+      canvas.addEventListener("keydown", (event) => {
+        if (event.key !== "Enter" && event.key !== " ") return;
+        event.preventDefault();
+        this.enlarge(map.layer, map.unit);
+      });
       return canvas;
     });
     this.container.replaceChildren(svg, ...this.canvases);

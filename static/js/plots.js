@@ -388,7 +388,8 @@ export class Plots {
       yaxis: axis("x2", range, { scaleanchor: "x", constrain: "domain" }),
     };
     // Quick clicks add points one by one: none may be taken for a double click (axis reset).
-    const config = overlaidConfig({ doubleClick: false, doubleClickDelay: 1 });
+    // Plotly's tip after a zoom would say to double-click back out: the mode bar's reset does it.
+    const config = overlaidConfig({ doubleClick: false, doubleClickDelay: 1, showTips: false });
     return this.plotInput(frame, heatmap, layout, config).then((element) => {
       overlayOf(element).draw([heatmap, ...grid, boundary, pointsTrace(this.data, input.points, 8, this.display)]);
       if (!this.clickBound) {

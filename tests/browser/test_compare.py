@@ -147,3 +147,29 @@ def test_compare_with_three_classes_logs_no_error(page, server_url):
     )
     # Six class maps, their cells still sharp: by the stylesheet, not by an inline style.
     assert maps == [["", "pixelated"]] * 6
+
+
+def test_with_three_classes_every_panel_shows_the_predicted_class(page, server_url):
+    """The network's panel as the classical ones: each spot tinted by its predicted class (not
+    the two-class shading of P(B)), and the class named on hover, in the page's language."""
+    on_dataset(page, server_url, "spiral-arms")
+    open_compare(page)
+    expect(panel(page, "tree").locator(".compare-scores")).to_have_text(SCORES)
+    maps = page.eval_on_selector_all(
+        ".compare-plot",
+        """plots => plots.map(el => {
+          const map = el.data[0];
+          const distinct = (rows) => [...new Set(rows.flat())].sort();
+          return { classes: distinct(map.z), names: distinct(map.customdata),
+                   colours: map.colorscale.length, hover: map.hovertemplate };
+        })""",
+    )
+    assert len(maps) == 7
+    for kind in maps:
+        assert kind["classes"] == [0, 1, 2] and kind["names"] == ["A", "B", "C"], kind
+        assert kind["colours"] == 6 and "class %{customdata}" in kind["hover"]
+    page.click("#language-button")
+    page.wait_for_function(
+        "() => document.querySelector(\".compare-panel[data-model='network'] .compare-plot\")"
+        ".data[0].hovertemplate.includes('클래스')"
+    )

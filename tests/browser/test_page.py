@@ -245,6 +245,14 @@ def test_network_diagram_shows_units_and_weights(page):
     expect(dialog).to_contain_text("Hidden layer 1, neuron 2")
     dialog.get_by_role("button", name="Close").click()
     expect(dialog).to_be_hidden()
+    # From the keyboard: each unit is a named button; Enter enlarges it, in a named dialog.
+    unit = page.get_by_role("button", name="Hidden layer 2, neuron 5", exact=True)
+    unit.focus()
+    page.keyboard.press("Enter")
+    named = re.compile("^Hidden layer 2, neuron 5: ")
+    expect(page.get_by_role("dialog", name=named)).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
 
 
 def test_the_page_does_not_jump_when_the_network_diagram_is_first_seen(page):

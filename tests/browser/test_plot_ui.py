@@ -121,3 +121,21 @@ def test_remembered_large_text_is_in_the_first_drawing(page):
     # Paused: no later frame would draw it again.
     assert page.eval_on_selector("#plot-input", "el => el._fullLayout.font.size") > small
     assert page.evaluate(FITTED)
+
+
+def test_a_zoom_on_the_input_plane_gives_no_tip_to_double_click(page):
+    """Double-click is off on the input plane (quick clicks add points), so Plotly's tip after a
+    zoom, "Double-click to zoom back out", would be wrong: the mode bar's reset is the way."""
+    page.get_by_role("button", name="Step", exact=True).click()
+    expect(page.locator("#step-count")).to_have_text("1")
+    plane = page.locator("#plot-input .nsewdrag").first
+    box = plane.bounding_box()
+    x_range = "() => document.querySelector('#plot-input')._fullLayout.xaxis.range.join()"
+    before = page.evaluate(x_range)
+    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.3)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.6, steps=6)
+    page.mouse.up()
+    page.wait_for_function(f"() => ({x_range})() !== {before!r}")  # zoomed in
+    page.wait_for_timeout(500)  # the tip would show by now, and stay for seconds
+    assert page.locator(".notifier-note").count() == 0  # (expect() would wait for it to go)
