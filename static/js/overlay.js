@@ -48,14 +48,16 @@ function scaleColor(scale, cmin, cmax, value) {
 // A heatmap's colours looked up rather than blended per cell. 1024 steps: finer than the
 // narrowest band of a multi-class map's scale, so no cell takes its neighbour band's colour.
 const SHADES = 1024;
+const shadeTables = new Map();  // by colour scale: a page uses a handful
 
-function shadeTable(trace) {
-  const { colorscale, zmin, zmax } = trace;
-  const table = new Uint8ClampedArray(SHADES * 3);
-  for (let i = 0; i < SHADES; i++) {
-    table.set(scaleRgb(colorscale, 0, SHADES - 1, i), i * 3);
+function shadeTable(colorscale) {
+  const key = JSON.stringify(colorscale);
+  if (!shadeTables.has(key)) {
+    const table = new Uint8ClampedArray(SHADES * 3);
+    for (let i = 0; i < SHADES; i++) table.set(scaleRgb(colorscale, 0, SHADES - 1, i), i * 3);
+    shadeTables.set(key, table);
   }
-  return { table, zmin, scale: (SHADES - 1) / (zmax - zmin || 1) };
+  return shadeTables.get(key);
 }
 
 // A style given once for the trace or per point (a plain or typed array).
@@ -128,7 +130,9 @@ class Overlay {
     [this.cells.width, this.cells.height] = [columns, rows];
     const cells = this.cells.getContext("2d");
     const image = cells.createImageData(columns, rows);
-    const { table, zmin, scale } = shadeTable(trace);
+    const table = shadeTable(trace.colorscale);
+    const { zmin, zmax } = trace;
+    const scale = (SHADES - 1) / (zmax - zmin || 1);
     for (let row = 0; row < rows; row++) {
       const values = z[row];
       let at = (rows - 1 - row) * columns * 4;  // row 0 of z is the bottom, of an image the top

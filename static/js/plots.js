@@ -87,8 +87,9 @@ function split(traces) {
 
 // Plotly redraws a whole plot, axes and all, on any react. A panel whose Plotly part is the
 // same as last time (its moving parts are on the overlay), in the same language, skips it.
-function reactIfChanged(element, traces, layout, config) {
-  const key = JSON.stringify([traces, layout, config.locale]);
+// `same` is what that part is judged by: all of it unless the caller knows better.
+function reactIfChanged(element, traces, layout, config, same = [traces, layout]) {
+  const key = JSON.stringify([...same, config.locale]);
   if (element.plottedKey === key) return Promise.resolve(element);
   return Plotly.react(element, traces, layout, config).then(() => {
     element.plottedKey = key;
@@ -404,21 +405,18 @@ export class Plots {
   }
 
   // Plotly's part of the input plane: at once if anything but the heatmap's values changed, or
-  // when not training; else at most every HEATMAP_REPLOT_MS (the overlay shows the latest).
+  // when not training; else its values at most every HEATMAP_REPLOT_MS (the overlay shows the
+  // latest). A new `valuesAge` is what makes the heatmap's values count as changed.
   plotInput(frame, heatmap, layout, config) {
-    const element = document.getElementById("plot-input");
-    const { x, z, customdata, ...look } = heatmap;
-    const key = JSON.stringify([layout, config.locale, look, x[0], x.at(-1), x.length]);
     const now = performance.now();
     const live = frame.training && frame.timeline_index === null;
-    if (live && key === element.plottedKey && now - this.heatmapPlottedAt < HEATMAP_REPLOT_MS) {
-      return Promise.resolve(element);
+    if (!live || !(now - this.valuesPlottedAt < HEATMAP_REPLOT_MS)) {
+      this.valuesPlottedAt = now;
+      this.valuesAge = (this.valuesAge ?? 0) + 1;
     }
-    return Plotly.react(element, [heatmap], layout, config).then(() => {
-      element.plottedKey = key;
-      this.heatmapPlottedAt = now;
-      return element;
-    });
+    const { x, z, customdata, ...look } = heatmap;
+    const same = [layout, look, x[0], x.at(-1), x.length, this.valuesAge];
+    return reactIfChanged(document.getElementById("plot-input"), [heatmap], layout, config, same);
   }
 
   // The loss curve changes little from one frame to the next; redrawing it a few times a

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from browser_pages import open_compare, open_page
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -41,13 +42,8 @@ def control_names(page):
 
 def open_everything(page, server_url):
     """A wide layer (with its projection menus and morph slider) and the Compare view open."""
-    page.goto(f"{server_url}/?hidden_layers=4,3")
-    page.wait_for_selector("body[data-ready='true']", timeout=15_000)
-    page.click("#compare summary")
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('.compare-plot')].filter(el => el.data).length === 7",
-        timeout=20_000,
-    )
+    open_page(page, server_url, "hidden_layers=4,3")
+    open_compare(page)
 
 
 def test_every_control_has_a_name_in_both_languages(page, server_url):

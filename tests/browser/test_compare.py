@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from browser_pages import open_compare, open_page
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -29,17 +30,8 @@ def points_drawn(page, model):
     return page.eval_on_selector(plot, "el => el.data.at(-1).x")
 
 
-def open_compare(page):
-    page.click("#compare summary")
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('.compare-plot')].filter(el => el.data).length === 7",
-        timeout=20_000,
-    )
-
-
 def on_dataset(page, server_url, dataset):
-    page.goto(f"{server_url}/?dataset={dataset}")
-    page.wait_for_selector("body[data-ready='true']", timeout=15_000)
+    open_page(page, server_url, f"dataset={dataset}")
 
 
 def test_compare_on_xor_shows_six_models_and_the_network(page, server_url):

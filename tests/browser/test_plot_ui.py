@@ -1,6 +1,7 @@
 """Plotly's own parts of the plots: the mode bar's buttons, their words, the plots' text size."""
 
 import pytest
+from browser_pages import open_compare, open_page
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -25,13 +26,8 @@ PLOTS = 12
 
 def open_every_plot(page, server_url):
     """The page with a 3D layer panel, and the Compare view open: every kind of plot it has."""
-    page.goto(f"{server_url}/?hidden_layers=3,2")
-    page.wait_for_selector("body[data-ready='true']", timeout=15_000)
-    page.click("#compare summary")
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('.compare-plot')].filter(el => el.data).length === 7",
-        timeout=20_000,
-    )
+    open_page(page, server_url, "hidden_layers=3,2")
+    open_compare(page)
     assert page.locator("#layer-plot-1 .gl-container").count() == 1  # the 3D panel
 
 
