@@ -1,32 +1,12 @@
-"""LayerScope: watch a small neural network learn, layer by layer."""
+"""LayerScope: watch a small neural network learn, layer by layer.
 
-import ctypes
+The package is laid out in rooms, each importing only from the rooms listed before it:
 
-import numpy  # noqa: F401  (loads its BLAS, so that the limit below applies to it)
-from threadpoolctl import threadpool_limits
-
-# Every matrix here is small (at most a few thousand rows by 16 columns). BLAS threads cost
-# more to wake than they save on those, and on a busy server they spin against the request
-# threads: a 2-16-16-16-1 frame measured 23 ms with two BLAS threads and 0.8 ms with one.
-threadpool_limits(limits=1, user_api="blas")
-
-
-def _keep_freed_memory() -> None:
-    """Let glibc's malloc reuse freed memory rather than hand it back to the system at once.
-
-    A frame's pass over the 100×100 heatmap cells makes arrays of a few hundred KB. By default
-    glibc gives such blocks back when they are freed and maps fresh pages for the next frame,
-    and touching fresh pages cost more than the arithmetic: 440 page faults and 1.1 ms for a
-    2-16-16-16-1 network's pass, against none and 0.37 ms with this. Elsewhere than glibc
-    (macOS, Windows) there is no mallopt, and nothing changes.
-    """
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, TypeError, AttributeError):
-        return
-    m_trim_threshold, m_mmap_threshold = -1, -3  # from glibc's malloc.h
-    mallopt(m_mmap_threshold, 8 * 2**20)  # blocks up to 8 MB come from the heap, reused
-    mallopt(m_trim_threshold, 32 * 2**20)  # keep up to 32 MB free at the heap's top
-
-
-_keep_freed_memory()
+- ``nn``: the network, its optimizers, the datasets and hand-made features (NumPy only);
+- ``run``: one training run: its settings, state, steps, timeline and custom points;
+- ``pictures``: what the page draws of a run (the frame) and how it travels;
+- ``compare``: the classical models fitted beside the network;
+- ``sessions``: live sessions and where they are kept;
+- ``api``: the HTTP routes, their request and response models, errors and headers;
+- ``main`` builds the web app and ``cli`` serves it; ``process`` sets up a server process.
+"""

@@ -18,12 +18,13 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
-from app.api import router
-from app.classical import ComparisonCache
-from app.compare_api import router as compare_router
-from app.schemas import describe_error
-from app.security import SecurityHeaders
-from app.sessions import SessionStore, run_trainer
+from app.api.compare import router as compare_router
+from app.api.routes import router
+from app.api.schemas import describe_error
+from app.api.security import SecurityHeaders
+from app.compare.classical import ComparisonCache
+from app.process import setup_process
+from app.sessions.store import SessionStore, run_trainer
 
 ROOT = Path(__file__).resolve().parent.parent
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
@@ -34,6 +35,7 @@ def create_app(
 ) -> FastAPI:
     """The application. Tests pass their own store (e.g. with a fake clock); ``docs=False``
     (production mode) leaves out the API's documentation pages and its schema."""
+    setup_process()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -19,8 +19,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.classical import BOUNDS, PANEL_RESOLUTION, Settings, compare  # noqa: E402
-from app.datasets import extent, make_dataset  # noqa: E402
+from app.compare.classical import BOUNDS, PANEL_RESOLUTION, Settings, compare  # noqa: E402
+from app.nn.datasets import extent, make_dataset  # noqa: E402
+from app.process import setup_process  # noqa: E402
+
+setup_process()  # one BLAS thread and the allocator's settings, as the server has
 
 LIMIT_SECONDS = 1.0
 LARGEST = 1000

@@ -1,7 +1,7 @@
 """What one frame costs the server: 10 training steps, building the frame (the 100×100 heatmap,
 every layer's view, the network diagram) and encoding it, and its size on the wire, packed (what
 the page asks for) beside plain JSON. A page's polls say which data they have already, and the
-frame then leaves it out (app.frames.without_known_data): "poll KB" is that frame, sent every
+frame then leaves it out (pictures.frame.without_known_data): "poll KB" is that frame, sent every
 time, "first KB" the whole frame, sent when the data is new to the page.
 
     python benchmarks/frame.py            # 200 repeats per network
@@ -24,10 +24,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from fastapi.testclient import TestClient  # noqa: E402
 
-from app.encoding import PACKED_MEDIA_TYPE, pack, to_json  # noqa: E402
-from app.frames import BOUNDARY_RESOLUTION, build_frame, without_known_data  # noqa: E402
 from app.main import create_app  # noqa: E402
-from app.training import TrainingConfig, new_state, train_steps  # noqa: E402
+from app.pictures.encoding import PACKED_MEDIA_TYPE, pack, to_json  # noqa: E402
+from app.pictures.frame import BOUNDARY_RESOLUTION, build_frame, without_known_data  # noqa: E402
+from app.process import setup_process  # noqa: E402
+from app.run.training import TrainingConfig, new_state, train_steps  # noqa: E402
+
+setup_process()  # one BLAS thread and the allocator's settings, as the server has
 from benchmarks.table import print_table  # noqa: E402
 
 NETWORKS = {

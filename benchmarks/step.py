@@ -6,7 +6,7 @@
 Every network is a binary (sigmoid + cross-entropy) tanh network trained by plain SGD on the
 same full batch of `circle` points. "ours" is ``train_steps`` as the server calls it (with its
 divergence check and timeline bookkeeping); "ours bare" is only ``forward``, ``backward`` and
-``sgd_update`` from app/model.py. PyTorch gets the same initial weights, data, loss
+``sgd_update`` from app/nn/model.py. PyTorch gets the same initial weights, data, loss
 (``BCEWithLogitsLoss``) and optimizer (``torch.optim.SGD``), in float64 like ours and in
 float32 (its usual precision), on one thread; after the timed steps both runs' weights are
 compared, which checks that the two do the same computation. PyTorch is optional
@@ -27,8 +27,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.model import backward, forward, sgd_update  # noqa: E402
-from app.training import TrainingConfig, new_state, train_steps  # noqa: E402
+from app.nn.model import backward, forward, sgd_update  # noqa: E402
+from app.process import setup_process  # noqa: E402
+from app.run.training import TrainingConfig, new_state, train_steps  # noqa: E402
+
+setup_process()  # one BLAS thread and the allocator's settings, as the server has
 from benchmarks.table import print_table  # noqa: E402
 
 NETWORKS = [(4, 2), (8, 8), (16, 16, 16), (8,) * 6]

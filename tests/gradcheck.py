@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from app.model import Layer, forward, loss
+from app.nn.model import Layer, forward, loss
 
 
 def numerical_gradients(layers, x, y, activation, problem="binary", h=1e-6):

@@ -7,12 +7,12 @@ from typing import Any
 
 import numpy as np
 
-from app import frames
-from app.encoding import to_json
+from app.pictures import frame as frames
+from app.pictures.encoding import to_json
 
 
 def build_frame(state: Any, bases: dict, *args: Any) -> tuple[dict, dict[int, np.ndarray]]:
-    """app.frames.build_frame, with the frame as its JSON would be."""
+    """app.pictures.frame.build_frame, with the frame as its JSON would be."""
     frame, new_bases = frames.build_frame(state, bases, *args)
     return json.loads(to_json(frame)), new_bases
 

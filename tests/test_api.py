@@ -8,10 +8,10 @@ import pytest
 from fastapi.testclient import TestClient
 from waiting import wait_for
 
+from app.api.schemas import NETWORK_EXAMPLE
 from app.main import create_app
-from app.schemas import NETWORK_EXAMPLE
-from app.sessions import SessionStore
-from app.views import phrase
+from app.pictures.panels import phrase
+from app.sessions.store import SessionStore
 
 
 def neuron(n: int) -> dict:

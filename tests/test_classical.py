@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from app.classical import (
+from app.compare.classical import (
     MODELS,
     CompareError,
     ComparisonCache,
@@ -16,7 +16,7 @@ from app.classical import (
     grid_cells,
     is_classification,
 )
-from app.datasets import extent, make_dataset
+from app.nn.datasets import extent, make_dataset
 
 SIDE = 20
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from app.classical import BOUNDS, MODELS, PANEL_RESOLUTION, Settings, decode_map
+from app.compare.classical import BOUNDS, MODELS, PANEL_RESOLUTION, Settings, decode_map
 from app.main import create_app
 
 

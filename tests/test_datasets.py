@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from app.datasets import DATASETS, make_dataset
+from app.nn.datasets import DATASETS, make_dataset
 
 # The two-class datasets; the multi-class and regression ones are tested in test_problems.py.
 BINARY = {name for name, d in DATASETS.items() if d.problem == "binary"}
@@ -68,7 +68,7 @@ def test_at_least_one_training_point():
 
 
 def test_custom_data_start_empty_and_the_plane_grows_to_fit_them():
-    from app.datasets import extent
+    from app.nn.datasets import extent
 
     x, y, is_test = make_dataset("custom", 200, 0.5, 0.3, np.random.default_rng(0))
     assert x.shape == (0, 2) and len(y) == 0 and len(is_test) == 0

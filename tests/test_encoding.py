@@ -8,11 +8,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sent import assert_same_frame
 
-from app.api import wants_packed
-from app.encoding import PACKED_MEDIA_TYPE, Quantized, pack, quantized, to_json, unpack
-from app.frames import build_frame
+from app.api.routes import wants_packed
 from app.main import create_app
-from app.training import TrainingConfig, new_state, train_steps
+from app.pictures.encoding import PACKED_MEDIA_TYPE, Quantized, pack, quantized, to_json, unpack
+from app.pictures.frame import build_frame
+from app.run.training import TrainingConfig, new_state, train_steps
 
 PROBLEM_CONFIGS = {
     "binary": TrainingConfig(dataset="xor", hidden_layers=(8, 8)),

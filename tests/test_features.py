@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from sent import build_frame
 
-from app.features import FEATURES, feature_map
-from app.training import TrainingConfig, new_state, train_steps
-from app.views import phrase
+from app.nn.features import FEATURES, feature_map
+from app.pictures.panels import phrase
+from app.run.training import TrainingConfig, new_state, train_steps
 
 TEXTBOOK = np.array([[0.0, 3.0], [3.0, 0.0], [1.0, 2.0], [2.0, 1.0]])
 

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from sent import build_frame
 
-from app.geometry import contour_segments, pca_basis
-from app.model import Layer
-from app.training import TrainingConfig, new_state, train_steps, with_weights
-from app.views import GRID_LINES, Projection, phrase
+from app.nn.model import Layer
+from app.pictures.geometry import contour_segments, pca_basis
+from app.pictures.panels import GRID_LINES, Projection, phrase
+from app.run.training import TrainingConfig, new_state, train_steps, with_weights
 
 
 def neuron(n: int) -> dict:

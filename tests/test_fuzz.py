@@ -24,9 +24,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from app.api.schemas import ConfigBody
 from app.main import create_app
-from app.schemas import ConfigBody
-from app.sessions import SessionStore
+from app.sessions.store import SessionStore
 
 SEED = 6
 EXAMPLES = 25  # generated requests per route and mode (on top of schemathesis' boundary cases)

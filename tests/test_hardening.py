@@ -14,10 +14,10 @@ import urllib.request
 import pytest
 from fastapi.testclient import TestClient
 
+from app.api.security import CONTENT_SECURITY_POLICY
 from app.main import create_app
-from app.security import CONTENT_SECURITY_POLICY
-from app.sessions import SessionStore
-from app.training import TrainingConfig
+from app.run.training import TrainingConfig
+from app.sessions.store import SessionStore
 from benchmarks.server import running_server
 
 

@@ -6,9 +6,9 @@ import tracemalloc
 import numpy as np
 from sent import build_frame
 
-from app.history import BUDGET_BYTES, History, capacity
-from app.model import Layer
-from app.training import TrainingConfig, TrainingState, at_snapshot, new_state, train_steps
+from app.nn.model import Layer
+from app.run.history import BUDGET_BYTES, History, capacity
+from app.run.training import TrainingConfig, TrainingState, at_snapshot, new_state, train_steps
 
 
 def test_history_stays_within_its_cap_and_covers_the_run_evenly():

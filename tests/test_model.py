@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from gradcheck import numerical_gradients
 
-from app.model import (
+from app.nn.model import (
     ACTIVATIONS,
     Layer,
     backward,

@@ -5,9 +5,9 @@ import json
 import numpy as np
 import pytest
 
-from app.model import Layer
-from app.optim import OptimizerSettings, penalised, penalty_value, step
-from app.training import TrainingConfig, TrainingState, new_state, train_steps
+from app.nn.model import Layer
+from app.nn.optim import OptimizerSettings, penalised, penalty_value, step
+from app.run.training import TrainingConfig, TrainingState, new_state, train_steps
 
 W = np.array([[0.5], [-1.0]])
 B = np.array([0.25])

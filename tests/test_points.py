@@ -5,7 +5,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.main import create_app
-from app.points import CsvError, from_csv, to_csv
+from app.run.points import CsvError, from_csv, to_csv
 
 
 @pytest.fixture

@@ -7,10 +7,9 @@ from fastapi.testclient import TestClient
 from gradcheck import numerical_gradients
 from sent import build_frame
 
-from app.datasets import BUMPS, DATASETS, PLANE_SLOPE, bump_sum, make_dataset
-from app.frames import BOUNDARY_RESOLUTION
 from app.main import create_app
-from app.model import (
+from app.nn.datasets import BUMPS, DATASETS, PLANE_SLOPE, bump_sum, make_dataset
+from app.nn.model import (
     ACTIVATIONS,
     PROBLEMS,
     backward,
@@ -21,8 +20,9 @@ from app.model import (
     softmax,
     softmax_cross_entropy,
 )
-from app.training import TrainingConfig, TrainingState, new_state, train_steps
-from app.views import class_corners
+from app.pictures.frame import BOUNDARY_RESOLUTION
+from app.pictures.panels import class_corners
+from app.run.training import TrainingConfig, TrainingState, new_state, train_steps
 
 MULTICLASS = [name for name, d in DATASETS.items() if d.problem == "multiclass"]
 REGRESSION = [name for name, d in DATASETS.items() if d.problem == "regression"]

@@ -8,8 +8,9 @@ import time
 from fastapi.testclient import TestClient
 
 from app.main import create_app
-from app.sessions import MAX_WAITING_POLLS, Session, SessionStore
-from app.training import TrainingConfig
+from app.run.training import TrainingConfig
+from app.sessions.session import MAX_WAITING_POLLS, Session
+from app.sessions.store import SessionStore
 
 
 def test_the_trainer_skips_a_session_a_request_holds():

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from sent import build_frame
 
-from app.training import (
+from app.run.training import (
     PHASES,
     TrainingConfig,
     TrainingState,

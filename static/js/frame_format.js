@@ -1,4 +1,4 @@
-// Reads a packed frame (app/encoding.py describes the layout) into the same object its JSON
+// Reads a packed frame (app/pictures/encoding.py describes the layout) into the same object its JSON
 // would give: plain arrays, null for the gaps between lines, bytes scaled back to numbers.
 
 export const PACKED_TYPE = "application/x-layerscope-frame";

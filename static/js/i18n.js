@@ -21,7 +21,7 @@ export function t(key, vars = {}) {
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole));
 }
 
-// A phrase from the server ({key, vars}, see app/views.py) in the current language; a value
+// A phrase from the server ({key, vars}, see app/pictures/panels.py) in the current language; a value
 // that is itself a phrase is put into words first. A list of phrases reads as sentences.
 export function phrase(p) {
   if (Array.isArray(p)) return p.map(phrase).join(" ");

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sent import assert_same_frame
 
-from app.encoding import pack, quantized, unpack
+from app.pictures.encoding import pack, quantized, unpack
 
 pytestmark = pytest.mark.browser
 

@@ -1,5 +1,5 @@
 // Words for the layer panels and the network diagram. The server sends what a panel shows as
-// phrases ({key, vars}: see app/views.py), and these tables give them their words.
+// phrases ({key, vars}: see app/pictures/panels.py), and these tables give them their words.
 import { register } from "../i18n.js";
 
 register({

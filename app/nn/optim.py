@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from app.model import Layer
+from app.nn.model import Layer
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
 PENALTIES = ("none", "l1", "l2")

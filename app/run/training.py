@@ -12,12 +12,12 @@ from typing import Any
 
 import numpy as np
 
-from app.datasets import DATASETS, make_dataset
-from app.features import RAW, feature_map
-from app.history import History, capacity
-from app.model import ForwardPass, Layer, backward, forward, init_layers, loss
-from app.optim import OptimizerSettings, memory_from_dict, memory_to_dict, penalised
-from app.optim import step as optim_step
+from app.nn.datasets import DATASETS, make_dataset
+from app.nn.features import RAW, feature_map
+from app.nn.model import ForwardPass, Layer, backward, forward, init_layers, loss
+from app.nn.optim import OptimizerSettings, memory_from_dict, memory_to_dict, penalised
+from app.nn.optim import step as optim_step
+from app.run.history import History, capacity
 
 Array = np.ndarray
 

@@ -6,12 +6,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from app.classical import BOUNDS as CLASSICAL_BOUNDS
-from app.datasets import DATASETS
-from app.features import FEATURES
-from app.model import ACTIVATIONS
-from app.optim import OPTIMIZERS, PENALTIES
-from app.training import TrainingConfig
+from app.compare.classical import BOUNDS as CLASSICAL_BOUNDS
+from app.nn.datasets import DATASETS
+from app.nn.features import FEATURES
+from app.nn.model import ACTIVATIONS
+from app.nn.optim import OPTIMIZERS, PENALTIES
+from app.run.training import TrainingConfig
 
 DEFAULTS = TrainingConfig()
 

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.api import SESSION, SessionDep
-from app.classical import (
+from app.api.routes import SESSION, SessionDep
+from app.compare.classical import (
     BOUNDS,
     PANEL_RESOLUTION,
     CompareError,
@@ -17,7 +17,7 @@ from app.classical import (
     cache_key,
     compare,
 )
-from app.datasets import extent
+from app.nn.datasets import extent
 
 router = APIRouter(prefix="/api")
 DEFAULTS = Settings()

@@ -13,12 +13,12 @@ from typing import Any
 
 import numpy as np
 
-from app.encoding import floats, with_gaps, xy
-from app.features import RAW
-from app.features import label as feature_label
-from app.geometry import pca_basis, readout_basis
-from app.model import ACTIVATIONS, ForwardPass
-from app.training import TrainingState
+from app.nn.features import RAW
+from app.nn.features import label as feature_label
+from app.nn.model import ACTIVATIONS, ForwardPass
+from app.pictures.encoding import floats, with_gaps, xy
+from app.pictures.geometry import pca_basis, readout_basis
+from app.run.training import TrainingState
 
 Array = np.ndarray
 

@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from app.datasets import CUSTOM_LIMIT, MAX_POINTS
+from app.nn.datasets import CUSTOM_LIMIT, MAX_POINTS
 
 Array = np.ndarray
 MAX_CSV_BYTES = 64 * 1024  # 1000 rows of three short numbers fit easily

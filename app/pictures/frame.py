@@ -17,14 +17,13 @@ from typing import Any
 
 import numpy as np
 
-from app.datasets import extent
-from app.encoding import finite, floats, quantized
-from app.features import feature_map
-from app.features import label as feature_label
-from app.geometry import contour_segments, grid_lines
-from app.model import PROBLEMS, ForwardPass, Layer, forward_many, predicted_class, r_squared
-from app.training import TrainingState
-from app.views import (
+from app.nn.datasets import extent
+from app.nn.features import feature_map
+from app.nn.features import label as feature_label
+from app.nn.model import PROBLEMS, ForwardPass, Layer, forward_many, predicted_class, r_squared
+from app.pictures.encoding import finite, floats, quantized
+from app.pictures.geometry import contour_segments, grid_lines
+from app.pictures.panels import (
     CLASS_NAMES,
     GRID_LINE_SAMPLES,
     GRID_LINES,
@@ -32,6 +31,7 @@ from app.views import (
     layer_view,
     representations,
 )
+from app.run.training import TrainingState
 
 Array = np.ndarray
 

@@ -8,13 +8,7 @@ import numpy as np
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from app import points
-from app.datasets import extent
-from app.encoding import PACKED_MEDIA_TYPE, pack, to_json
-from app.frames import without_known_data
-from app.history import MAX_SNAPSHOTS
-from app.model import Layer
-from app.schemas import (
+from app.api.schemas import (
     ConfigBody,
     ConfigChanged,
     Detail,
@@ -30,9 +24,16 @@ from app.schemas import (
     ViewBody,
     options,
 )
-from app.sessions import Session, SessionStore
-from app.training import with_weights
-from app.views import Projection
+from app.nn.datasets import extent
+from app.nn.model import Layer
+from app.pictures.encoding import PACKED_MEDIA_TYPE, pack, to_json
+from app.pictures.frame import without_known_data
+from app.pictures.panels import Projection
+from app.run import points
+from app.run.history import MAX_SNAPSHOTS
+from app.run.training import with_weights
+from app.sessions.session import Session
+from app.sessions.store import SessionStore
 
 router = APIRouter(prefix="/api")
 NOT_FOUND = {404: {"model": Detail, "description": "Session not found (unknown or expired)"}}
@@ -40,7 +41,7 @@ NOT_FOUND = {404: {"model": Detail, "description": "Session not found (unknown o
 INVALID = {422: {"model": FieldErrors, "description": "A field out of range, named"}}
 SESSION = {**NOT_FOUND, **INVALID}
 TOO_LARGE = {413: {"model": Detail, "description": "File larger than 64 KB"}}
-# Any route answering with a frame sends it packed when asked (app/encoding.py's docstring).
+# Any route answering with a frame sends it packed when asked (see app/pictures/encoding.py).
 PACKED = {"content": {PACKED_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}}
 FRAME = {**SESSION, 200: PACKED}
 CSV_EXAMPLE = "x1,x2,label,split\n0,3,A,train\n1,2,B,train\n3,0,A,test\n2,1,B,train\n"
@@ -48,7 +49,7 @@ CSV = {"content": {"text/csv": {"schema": {"type": "string"}, "example": CSV_EXA
 
 
 # The lookups and the poll are async: they run on the event loop with the trainer, rather than
-# handed to a worker thread and back (see run_trainer in app/sessions.py for why).
+# handed to a worker thread and back (see run_trainer in app/sessions/session.py for why).
 
 
 async def get_store(request: Request) -> SessionStore:
@@ -86,7 +87,7 @@ def wants_packed(accept: str) -> bool:
 def frame_response(request: Request, content: dict, status_code: int = 200) -> Response:
     """A frame (or a body holding one) as the bytes sent: packed if the client asks for it in
     its Accept header (the page does), JSON otherwise. The one place that decides how frames
-    travel (app/encoding.py)."""
+    travel (app/pictures/encoding.py)."""
     # One URL, two formats: caches must key on Accept.
     headers = {"Vary": "Accept"}
     if wants_packed(request.headers.get("accept", "")):

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from app.model import Layer
+from app.nn.model import Layer
 
 BUDGET_BYTES = 256 * 1024  # per run
 MIN_SNAPSHOTS, MAX_SNAPSHOTS = 16, 400

@@ -1,0 +1,1 @@
+"""HTTP: the routes, their request and response models, errors and security headers."""

@@ -1,0 +1,1 @@
+"""Classical models (scikit-learn) fitted on a run's points, for the Compare view."""

@@ -1,0 +1,1 @@
+"""Live sessions, one per browser tab, and the store that keeps them."""
