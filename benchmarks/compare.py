@@ -25,6 +25,7 @@ from app.process import setup_process  # noqa: E402
 
 setup_process()  # one BLAS thread and the allocator's settings, as the server has
 
+
 LIMIT_SECONDS = 1.0
 LARGEST = 1000
 

@@ -28,10 +28,12 @@ from app.main import create_app  # noqa: E402
 from app.pictures.encoding import PACKED_MEDIA_TYPE, pack, to_json  # noqa: E402
 from app.pictures.frame import BOUNDARY_RESOLUTION, build_frame, without_known_data  # noqa: E402
 from app.process import setup_process  # noqa: E402
-from app.run.training import TrainingConfig, new_state, train_steps  # noqa: E402
+from app.run.config import TrainingConfig
+from app.run.state import new_state
+from app.run.training import train_steps
+from benchmarks.table import print_table  # noqa: E402
 
 setup_process()  # one BLAS thread and the allocator's settings, as the server has
-from benchmarks.table import print_table  # noqa: E402
 
 NETWORKS = {
     "2-4-2-1": (4, 2),

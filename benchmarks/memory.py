@@ -27,11 +27,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.process import setup_process  # noqa: E402
-from app.run.training import TrainingConfig, new_state  # noqa: E402
+from app.run.config import TrainingConfig
+from app.run.state import new_state
 from app.sessions.store import SessionStore  # noqa: E402
+from benchmarks.table import print_table  # noqa: E402
 
 setup_process()  # one BLAS thread and the allocator's settings, as the server has
-from benchmarks.table import print_table  # noqa: E402
 
 BOUND_PER_SESSION_MB = 1.0  # the README's estimate is about 0.4 MB; this leaves room
 

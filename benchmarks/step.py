@@ -6,7 +6,7 @@
 Every network is a binary (sigmoid + cross-entropy) tanh network trained by plain SGD on the
 same full batch of `circle` points. "ours" is ``train_steps`` as the server calls it (with its
 divergence check and timeline bookkeeping); "ours bare" is only ``forward``, ``backward`` and
-``sgd_update`` from app/nn/model.py. PyTorch gets the same initial weights, data, loss
+``sgd_update`` below. PyTorch gets the same initial weights, data, loss
 (``BCEWithLogitsLoss``) and optimizer (``torch.optim.SGD``), in float64 like ours and in
 float32 (its usual precision), on one thread; after the timed steps both runs' weights are
 compared, which checks that the two do the same computation. PyTorch is optional
@@ -27,12 +27,23 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.nn.model import backward, forward, sgd_update  # noqa: E402
+from app.nn.model import Layer, backward, forward  # noqa: E402
 from app.process import setup_process  # noqa: E402
-from app.run.training import TrainingConfig, new_state, train_steps  # noqa: E402
+from app.run.config import TrainingConfig  # noqa: E402
+from app.run.state import new_state  # noqa: E402
+from app.run.training import train_steps  # noqa: E402
+from benchmarks.table import print_table  # noqa: E402
 
 setup_process()  # one BLAS thread and the allocator's settings, as the server has
-from benchmarks.table import print_table  # noqa: E402
+
+
+def sgd_update(layers: list[Layer], grads: list[Layer], learning_rate: float) -> list[Layer]:
+    """Plain gradient descent: step every parameter against its gradient."""
+    return [
+        Layer(p.w - learning_rate * g.w, p.b - learning_rate * g.b)
+        for p, g in zip(layers, grads, strict=True)
+    ]
+
 
 NETWORKS = [(4, 2), (8, 8), (16, 16, 16), (8,) * 6]
 BATCHES = [200, 1000]

@@ -12,7 +12,9 @@ from app.api.routes import wants_packed
 from app.main import create_app
 from app.pictures.encoding import PACKED_MEDIA_TYPE, Quantized, pack, quantized, to_json, unpack
 from app.pictures.frame import build_frame
-from app.run.training import TrainingConfig, new_state, train_steps
+from app.run.config import TrainingConfig
+from app.run.state import new_state
+from app.run.training import train_steps
 
 PROBLEM_CONFIGS = {
     "binary": TrainingConfig(dataset="xor", hidden_layers=(8, 8)),

@@ -6,7 +6,9 @@ from sent import build_frame
 
 from app.nn.features import FEATURES, feature_map
 from app.pictures.panels import phrase
-from app.run.training import TrainingConfig, new_state, train_steps
+from app.run.config import TrainingConfig
+from app.run.state import new_state
+from app.run.training import train_steps
 
 TEXTBOOK = np.array([[0.0, 3.0], [3.0, 0.0], [1.0, 2.0], [2.0, 1.0]])
 

@@ -9,7 +9,9 @@ from sent import build_frame
 from app.nn.model import Layer
 from app.pictures.geometry import contour_segments, pca_basis
 from app.pictures.panels import GRID_LINES, Projection, phrase
-from app.run.training import TrainingConfig, new_state, train_steps, with_weights
+from app.run.config import TrainingConfig
+from app.run.state import new_state, with_weights
+from app.run.training import train_steps
 
 
 def neuron(n: int) -> dict:

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from app.api.security import CONTENT_SECURITY_POLICY
 from app.main import create_app
-from app.run.training import TrainingConfig
+from app.run.config import TrainingConfig
 from app.sessions.store import SessionStore
 from benchmarks.server import running_server
 

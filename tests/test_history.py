@@ -7,8 +7,10 @@ import numpy as np
 from sent import build_frame
 
 from app.nn.model import Layer
+from app.run.config import TrainingConfig
 from app.run.history import BUDGET_BYTES, History, capacity
-from app.run.training import TrainingConfig, TrainingState, at_snapshot, new_state, train_steps
+from app.run.state import TrainingState, at_snapshot, new_state
+from app.run.training import train_steps
 
 
 def test_history_stays_within_its_cap_and_covers_the_run_evenly():

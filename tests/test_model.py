@@ -12,9 +12,9 @@ from app.nn.model import (
     forward,
     forward_many,
     init_layers,
-    sgd_update,
     sigmoid,
 )
+from app.nn.optim import OptimizerSettings, step
 
 
 @pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
@@ -76,10 +76,10 @@ def test_initialisation_is_seeded_and_scaled_per_activation():
     assert glorot == pytest.approx(np.sqrt(2 / 800), rel=0.02)
 
 
-def test_sgd_update_steps_against_the_gradient():
+def test_sgd_steps_against_the_gradient():
     layers = [Layer(np.array([[1.0], [2.0]]), np.array([0.5]))]
     grads = [Layer(np.array([[0.1], [-0.2]]), np.array([1.0]))]
-    (updated,) = sgd_update(layers, grads, 0.5)
+    (updated,), _ = step(layers, grads, {}, OptimizerSettings("sgd", 0.5))
     np.testing.assert_array_equal(updated.w, [[0.95], [2.1]])
     np.testing.assert_array_equal(updated.b, [0.0])
     np.testing.assert_array_equal(layers[0].w, [[1.0], [2.0]])  # the old weights are untouched

@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 
 from app.nn.model import Layer
-from app.nn.optim import OptimizerSettings, penalised, penalty_value, step
-from app.run.training import TrainingConfig, TrainingState, new_state, train_steps
+from app.nn.optim import OptimizerSettings, penalised, step
+from app.run.config import TrainingConfig
+from app.run.state import TrainingState, new_state
+from app.run.training import train_steps
 
 W = np.array([[0.5], [-1.0]])
 B = np.array([0.25])
@@ -52,18 +54,17 @@ def test_adam_first_steps():
 
 
 @pytest.mark.parametrize(
-    "penalty, expected_w, value",
+    "penalty, expected_w",
     [
-        ("l1", [[0.2 + 0.1], [-0.4 - 0.1]], 0.1 * 1.5),
-        ("l2", [[0.2 + 0.05], [-0.4 - 0.1]], 0.1 * 1.25 / 2),
-        ("none", [[0.2], [-0.4]], 0.0),
+        ("l1", [[0.2 + 0.1], [-0.4 - 0.1]]),
+        ("l2", [[0.2 + 0.05], [-0.4 - 0.1]]),
+        ("none", [[0.2], [-0.4]]),
     ],
 )
-def test_penalties(penalty, expected_w, value):
+def test_penalties(penalty, expected_w):
     (grad,) = penalised(G1, layers(), penalty, 0.1)
     np.testing.assert_allclose(grad.w, expected_w)
     np.testing.assert_allclose(grad.b, G1[0].b)  # biases are never penalised
-    assert penalty_value(layers(), penalty, 0.1) == pytest.approx(value)
 
 
 def test_l2_shrinks_the_weights():

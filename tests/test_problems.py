@@ -22,7 +22,9 @@ from app.nn.model import (
 )
 from app.pictures.frame import BOUNDARY_RESOLUTION
 from app.pictures.panels import class_corners
-from app.run.training import TrainingConfig, TrainingState, new_state, train_steps
+from app.run.config import TrainingConfig
+from app.run.state import TrainingState, new_state
+from app.run.training import train_steps
 
 MULTICLASS = [name for name, d in DATASETS.items() if d.problem == "multiclass"]
 REGRESSION = [name for name, d in DATASETS.items() if d.problem == "regression"]

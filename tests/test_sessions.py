@@ -8,7 +8,7 @@ import time
 from fastapi.testclient import TestClient
 
 from app.main import create_app
-from app.run.training import TrainingConfig
+from app.run.config import TrainingConfig
 from app.sessions.session import MAX_WAITING_POLLS, Session
 from app.sessions.store import SessionStore
 

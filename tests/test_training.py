@@ -7,16 +7,9 @@ import numpy as np
 import pytest
 from sent import build_frame
 
-from app.run.training import (
-    PHASES,
-    TrainingConfig,
-    TrainingState,
-    advance_phase,
-    new_state,
-    reset_weights,
-    train_step,
-    train_steps,
-)
+from app.run.config import TrainingConfig
+from app.run.state import TrainingState, new_state, reset_weights
+from app.run.training import PHASES, advance_phase, train_steps
 
 
 def weights(state):
@@ -124,7 +117,7 @@ def test_four_phases_make_exactly_one_step():
     phased, whole = new_state(config), new_state(config)
     for _ in range(3):
         assert [advance_phase(phased) for _ in PHASES] == list(PHASES)
-        train_step(whole)
+        train_steps(whole, 1)
     assert phased.step == whole.step == 3 and same_weights(phased, whole)
 
 
@@ -133,8 +126,8 @@ def test_a_step_begun_phase_by_phase_is_finished_by_a_whole_step():
     phased, whole = new_state(config), new_state(config)
     advance_phase(phased)
     advance_phase(phased)  # forward and loss done
-    train_step(phased)
-    train_step(whole)
+    train_steps(phased, 1)
+    train_steps(whole, 1)
     assert phased.step == 1 and phased.pending is None and same_weights(phased, whole)
     train_steps(phased, 5)
     train_steps(whole, 5)

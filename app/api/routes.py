@@ -31,7 +31,7 @@ from app.pictures.frame import without_known_data
 from app.pictures.panels import Projection
 from app.run import points
 from app.run.history import MAX_SNAPSHOTS
-from app.run.training import with_weights
+from app.run.state import with_weights
 from app.sessions.session import Session
 from app.sessions.store import SessionStore
 

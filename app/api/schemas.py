@@ -11,7 +11,7 @@ from app.nn.datasets import DATASETS
 from app.nn.features import FEATURES
 from app.nn.model import ACTIVATIONS
 from app.nn.optim import OPTIMIZERS, PENALTIES
-from app.run.training import TrainingConfig
+from app.run.config import TrainingConfig
 
 DEFAULTS = TrainingConfig()
 

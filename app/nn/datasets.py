@@ -151,9 +151,6 @@ class Dataset:
     problem: str = "binary"  # binary, multiclass or regression
 
 
-PROBLEMS = ("binary", "multiclass", "regression")
-
-
 DATASETS: dict[str, Dataset] = {
     "class-ab": Dataset("Class A/B: the 4 textbook points", class_ab, (-1.0, 4.0), exact=True),
     "class-ab-noisy": Dataset("Class A/B: sampled around them", class_ab_noisy, (-1.0, 4.0)),

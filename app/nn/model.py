@@ -238,14 +238,6 @@ def _ones(n: int) -> Array:
     return ones
 
 
-def sgd_update(layers: list[Layer], grads: list[Layer], learning_rate: float) -> list[Layer]:
-    """Plain gradient descent: step every parameter against its gradient."""
-    return [
-        Layer(p.w - learning_rate * g.w, p.b - learning_rate * g.b)
-        for p, g in zip(layers, grads, strict=True)
-    ]
-
-
 def predicted_class(output: Array) -> Array:
     """Each row's class: 1 where p >= 0.5 for one sigmoid unit, else the most probable one."""
     if output.shape[1] == 1:

@@ -40,14 +40,6 @@ def penalised(grads: list[Layer], layers: list[Layer], penalty: str, rate: float
     return [Layer(g.w + rate * pull(la.w), g.b) for g, la in zip(grads, layers, strict=True)]
 
 
-def penalty_value(layers: list[Layer], penalty: str, rate: float) -> float:
-    if penalty == "l1":
-        return rate * sum(float(np.abs(la.w).sum()) for la in layers)
-    if penalty == "l2":
-        return rate * sum(float((la.w**2).sum()) for la in layers) / 2
-    return 0.0
-
-
 def zeros_like(layers: list[Layer]) -> list[Layer]:
     return [Layer(np.zeros_like(la.w), np.zeros_like(la.b)) for la in layers]
 

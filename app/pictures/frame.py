@@ -31,7 +31,7 @@ from app.pictures.panels import (
     layer_view,
     representations,
 )
-from app.run.training import TrainingState
+from app.run.state import TrainingState
 
 Array = np.ndarray
 

@@ -18,7 +18,7 @@ from app.nn.features import label as feature_label
 from app.nn.model import ACTIVATIONS, ForwardPass
 from app.pictures.encoding import floats, with_gaps, xy
 from app.pictures.geometry import pca_basis, readout_basis
-from app.run.training import TrainingState
+from app.run.state import TrainingState
 
 Array = np.ndarray
 

@@ -19,16 +19,9 @@ import numpy as np
 from app.nn.features import RAW
 from app.pictures.frame import build_frame
 from app.pictures.panels import Projection
-from app.run.training import (
-    TrainingConfig,
-    TrainingState,
-    advance_phase,
-    at_snapshot,
-    new_state,
-    reset_weights,
-    train_steps,
-    with_data,
-)
+from app.run.config import TrainingConfig
+from app.run.state import TrainingState, at_snapshot, new_state, reset_weights, with_data
+from app.run.training import advance_phase, train_steps
 
 Array = np.ndarray
 

@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from app.run.training import TrainingConfig
+from app.run.config import TrainingConfig
 from app.sessions.session import Session
 
 
