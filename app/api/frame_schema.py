@@ -155,8 +155,8 @@ class LayerView(Part):
         description="One-unit layers: the activation curve; regression output: the line y = x"
     )
     threshold: float | None = Field(
-        description="One-unit layers: the z where the classes split (a dashed line across"
-        " z); null when there is no boundary"
+        description="One-unit layers: the z where the classes split (an upright dashed"
+        " line); null when there is no boundary"
     )
     output_level: float | None = Field(
         description="A reference line across: p = 0.5 on the binary output's curve"

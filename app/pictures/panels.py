@@ -369,9 +369,10 @@ def _curve_view(
     z: Array, a: Array, activation: str, kind: str, parts: dict[str, slice]
 ) -> dict[str, Any]:
     """A one-neuron layer drawn as its activation curve, with each point placed on it, and the
-    z where the classes split (a dashed line across). The binary output splits them at z = 0
-    (p = 0.5, its dotted line up). A hidden neuron: every point of the boundary has the same z
-    (one number decides the class); the median of the traced ends, which may stray a little."""
+    z where the classes split (drawn as an upright dashed line). The binary output splits them
+    at z = 0, where p = 0.5 (its output_level, drawn across). A hidden neuron: every point of
+    the boundary has the same z (one number decides the class); the median of the traced ends,
+    which may stray a little. A run with no boundary (a regression) has no threshold."""
     points = z[parts["points"]]
     z_low, z_high = (float(points.min()), float(points.max())) if len(points) else (-1.0, 1.0)
     pad = max(1.0, 0.1 * (z_high - z_low))

@@ -86,7 +86,7 @@
  * @property {Level[]|null} levels - regression, 2D: lines of equal prediction
  * @property {Corners|null} corners - multi-class output: the class corners
  * @property {XY|null} curve - one-unit layers: the activation curve; regression output: y = x
- * @property {number|null} threshold - one-unit layers: the z where the classes split (a dashed line)
+ * @property {number|null} threshold - one-unit layers: the z where the classes split (an upright dashed line)
  * @property {number|null} output_level - a reference line across: p = 0.5 on the binary output's curve
  */
 
