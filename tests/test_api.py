@@ -276,7 +276,9 @@ def test_a_frame_leaves_out_the_data_the_client_says_it_has(client):
     assert short["boundary"]["x"] == short["boundary"]["y"] == KNOWN
     plane = short["layers"][0]
     assert plane["points"] == plane["grid"] == KNOWN
+    assert short["palette"] == KNOWN and full["palette"]["boundary"] == "#222"
     # Put back, the left-out parts make the whole frame again.
+    short["palette"] = full["palette"]
     short["data"].update(labels=full["data"]["labels"], is_test=full["data"]["is_test"])
     short["boundary"].update(x=full["boundary"]["x"], y=full["boundary"]["y"])
     plane.update(points=full["layers"][0]["points"], grid=full["layers"][0]["grid"])

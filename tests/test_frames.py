@@ -5,10 +5,12 @@ import json
 import numpy as np
 import pytest
 from sent import build_frame
+from tie_lines import assert_ties
 
+from app.nn.datasets import extent
 from app.nn.model import Layer
-from app.pictures.geometry import contour_segments, pca_basis
-from app.pictures.panels import GRID_LINES, Projection, phrase
+from app.pictures.geometry import contour_segments, pca_basis, tie_segments
+from app.pictures.panels import GRID_LINE_SAMPLES, GRID_LINES, Projection, phrase
 from app.run.config import TrainingConfig
 from app.run.state import new_state, with_weights
 from app.run.training import train_steps
@@ -226,3 +228,86 @@ def test_two_neuron_last_hidden_layer_line_is_the_output_units_weights():
     out = state.layers[-1]
     np.testing.assert_allclose(separator["w"], out.w[:, 0], atol=1e-4)
     assert separator["b"] == pytest.approx(float(out.b[0]), abs=1e-5)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_tie_segments_are_where_two_scores_tie_and_lead(seed):
+    rng = np.random.default_rng(seed)
+    classes = 3 + seed % 3
+    w, b = rng.normal(size=(classes, 2)), rng.normal(size=classes)
+    low = rng.uniform(-3, -0.5, size=2)
+    high = low + rng.uniform(0.5, 4, size=2)
+    segments = tie_segments(w, b, low, high)
+    assert len(segments) >= 1 or classes == 3  # some tie shows in most boxes
+    assert_ties(segments, lambda u: u @ w.T + b, low, high, tol=1e-9)
+
+
+def test_tie_segments_of_three_classes_meet_at_one_point():
+    # Scores x, y and 0: A and B tie on x = y (where both are above 0), A and C on x = 0 (y <
+    # 0), B and C on y = 0 (x < 0). The three lines meet at the origin.
+    w, b = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]]), np.zeros(3)
+    segments = tie_segments(w, b, np.array([-1.0, -2.0]), np.array([2.0, 1.0]))
+    expected = [[[0, 0], [1, 1]], [[0, 0], [0, -2]], [[0, 0], [-1, 0]]]
+    got = sorted(sorted(map(tuple, np.round(s, 12) + 0.0)) for s in segments)
+    assert got == sorted(sorted(map(tuple, np.array(s, dtype=float))) for s in expected)
+    # Two classes with the same weights never tie along a line; outside the box, nothing.
+    assert len(tie_segments(np.ones((3, 2)), np.arange(3.0), -np.ones(2), np.ones(2))) == 0
+    assert len(tie_segments(w, b, np.array([-5.0, 3.0]), np.array([-4.0, 4.0]))) == 0
+
+
+def test_the_grid_names_its_lines_and_the_dark_ones():
+    state = new_state(TrainingConfig(dataset="circle", hidden_layers=(3,)))
+    frame, _ = build_frame(state, {})
+    low, high = extent("circle", state.x)
+    levels = np.linspace(low, high, GRID_LINES)
+    for layer in frame["layers"]:
+        if layer["grid"] is None:
+            continue
+        grid = layer["grid"]
+        assert (grid["lines"], grid["samples"]) == (GRID_LINES, GRID_LINE_SAMPLES)
+        assert grid["landmarks"] == [0, GRID_LINES // 2, GRID_LINES - 1]
+        for family in ("vertical", "horizontal"):
+            assert len(grid[family]["x"]) == grid["lines"] * (grid["samples"] + 1)
+    # On the input plane, line k of the x1 = constant family is x1 = its k-th level, and the
+    # landmarks are the plane's border and its middle.
+    vertical = frame["layers"][0]["grid"]["vertical"]
+    x = np.array(vertical["x"], dtype=float).reshape(GRID_LINES, GRID_LINE_SAMPLES + 1)
+    assert np.isnan(x[:, -1]).all()
+    np.testing.assert_allclose(x[:, :-1], levels[:, None] + 0 * x[:, :-1], atol=1e-6)
+    dark = x[frame["layers"][0]["grid"]["landmarks"], 0]
+    np.testing.assert_allclose(dark, [low, (low + high) / 2, high], atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "activation, inverse",
+    [
+        ("sigmoid", lambda a: np.log(a / (1 - a))),
+        ("tanh", np.arctanh),
+        ("relu", lambda a: a),
+        ("linear", lambda a: a),
+    ],
+)
+def test_a_one_unit_hidden_layer_shows_where_the_classes_split(activation, inverse):
+    # The output is p = sigmoid(w a + b): 0.5 where the hidden unit's a = -b / w, so at the z
+    # the activation takes there. A sigmoid hidden unit shows it too (not only the output).
+    config = TrainingConfig(
+        dataset="class-ab-noisy", hidden_layers=(1,), activation=activation, learning_rate=0.3
+    )
+    state = new_state(config)
+    train_steps(state, 300)
+    frame, _ = build_frame(state, {})
+    hidden, output = frame["layers"][1], frame["layers"][2]
+    assert hidden["view"] == output["view"] == "curve"
+    w, b = state.layers[1].w[0, 0], state.layers[1].b[0]
+    assert hidden["threshold"] == pytest.approx(inverse(-b / w), abs=0.02)
+    assert hidden["output_level"] is None
+    # The binary output splits at z = 0, where p = 0.5.
+    assert output["threshold"] == 0.0 and output["output_level"] == 0.5
+
+
+def test_without_a_boundary_a_one_unit_layer_has_no_threshold():
+    state = new_state(TrainingConfig(dataset="plane", hidden_layers=(1,), activation="sigmoid"))
+    frame, _ = build_frame(state, {})
+    hidden = frame["layers"][1]
+    assert hidden["view"] == "curve"
+    assert hidden["threshold"] is None and hidden["output_level"] is None

@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 from gradcheck import numerical_gradients
 from sent import build_frame
+from tie_lines import assert_ties, segments_of
 
 from app.main import create_app
 from app.nn.datasets import BUMPS, DATASETS, PLANE_SLOPE, bump_sum, make_dataset
@@ -21,6 +22,7 @@ from app.nn.model import (
     softmax_cross_entropy,
 )
 from app.pictures.frame import BOUNDARY_RESOLUTION
+from app.pictures.palette import CLASS_COLORS
 from app.pictures.panels import class_corners
 from app.run.config import TrainingConfig
 from app.run.state import TrainingState, new_state
@@ -219,30 +221,61 @@ def test_multiclass_boundary_is_where_the_top_two_classes_tie():
     assert len(np.unique(np.round(pts, 3), axis=0)) > 0.4 * len(pts)
 
 
-def test_last_hidden_layer_tie_lines_match_the_output_weights():
+def rows(xy: dict) -> np.ndarray:
+    """An XY's points as rows, gaps left out."""
+    points = np.column_stack([np.array(xy[key], dtype=float) for key in ("x", "y")])
+    return points[~np.isnan(points).any(axis=1)]
+
+
+def shown_box(layer: dict) -> tuple[np.ndarray, np.ndarray]:
+    """The box the tie lines fill: around the panel's points and grid, widened by its own size
+    on every side."""
+    grid = layer["grid"]
+    shown = np.vstack([rows(layer["points"]), rows(grid["vertical"]), rows(grid["horizontal"])])
+    low, high = shown.min(axis=0), shown.max(axis=0)
+    return low - (high - low), high + (high - low)
+
+
+def test_tie_lines_are_where_two_classes_tie_and_lead():
     state = trained("blobs", hidden_layers=(6, 2))
     frame, _ = build_frame(state, {})
     last = frame["layers"][2]
-    assert last["view"] == "plane" and last["scores"] is not None and last["separator"] is None
+    assert last["view"] == "plane" and last["separator"] is None and last["levels"] is None
+    # The panel's axes are the two neurons' outputs, which the output layer reads directly.
     out = state.layers[-1]
-    np.testing.assert_allclose(last["scores"]["w"], out.w.T, atol=1e-4)
-    np.testing.assert_allclose(last["scores"]["b"], out.b, atol=1e-5)
+    segments = segments_of(last["ties"])
+    assert len(segments) >= 2
+    low, high = shown_box(last)
+    assert_ties(segments, lambda u: u @ out.w + out.b, low, high, tol=1e-4)
+
+
+def test_tie_lines_of_a_wide_layer_seen_along_the_class_scores():
     # A wide last layer is shown along the class scores' directions: still exact for 3 classes.
-    wide = build_frame(trained("blobs", hidden_layers=(8,)), {})[0]["layers"][1]
-    assert wide["view"] == "readout" and wide["scores"] is not None
-    # In each point's view coordinates, the scores give the network's own class.
-    w, b = np.array(wide["scores"]["w"]), np.array(wide["scores"]["b"])
-    u = np.column_stack([wide["points"]["x"], wide["points"]["y"]])
-    state8 = trained("blobs", hidden_layers=(8,))
-    own = forward(state8.layers, state8.x, "tanh", "multiclass").output.argmax(axis=1)
-    assert np.mean((u @ w.T + b).argmax(axis=1) == own) > 0.99
+    state = trained("blobs", hidden_layers=(8,))
+    frame, bases = build_frame(state, {})
+    wide = frame["layers"][1]
+    assert wide["view"] == "readout"
+    # The view's point u is the layer's output centre + u·basis (its axes as rows).
+    a = forward(state.layers, state.x, "tanh", "multiclass").activations[1]
+    centre, basis, out = a.mean(axis=0), bases[1], state.layers[-1]
+    np.testing.assert_allclose(rows(wide["points"]), (a - centre) @ basis.T, atol=1e-5)
+    segments = segments_of(wide["ties"])
+    assert len(segments) >= 2
+    low, high = shown_box(wide)
+    assert_ties(segments, lambda u: (centre + u @ basis) @ out.w + out.b, low, high, tol=1e-4)
 
 
 def test_five_classes_in_two_dimensions_draw_no_tie_lines_and_say_why():
     state = trained("blobs", classes=5, hidden_layers=(8,))
     layer = build_frame(state, {})[0]["layers"][1]
-    assert layer["view"] == "readout" and layer["scores"] is None
+    assert layer["view"] == "readout" and layer["ties"] is None
     assert [p["key"] for p in layer["note"]] == ["view.readout.classes.partial"]
+
+
+def test_three_neurons_in_3d_draw_no_tie_lines():
+    # The ties would be planes there: the note says so, and the frame has none to draw.
+    layer = build_frame(trained("blobs", hidden_layers=(3,)), {})[0]["layers"][1]
+    assert layer["dims"] == 3 and layer["ties"] is None and layer["separator"] is None
 
 
 def test_multiclass_output_panel_places_points_by_their_probabilities():
@@ -251,6 +284,7 @@ def test_multiclass_output_panel_places_points_by_their_probabilities():
     output = frame["layers"][-1]
     assert output["view"] == "simplex" and output["units"] == 3
     assert output["corners"]["names"] == ["A", "B", "C"]
+    assert output["corners"]["colors"] == frame["data"]["class_colors"] == list(CLASS_COLORS[:3])
     probabilities = forward(state.layers, state.x, "tanh", "multiclass").output
     expected = probabilities @ class_corners(3)
     np.testing.assert_allclose(output["points"]["x"], expected[:, 0], atol=1e-4)
@@ -275,12 +309,19 @@ def test_regression_frame_shows_the_predicted_surface_and_a_fit_panel():
     fit = frame["layers"][-1]
     assert fit["view"] == "fit" and fit["axes"][0]["key"] == "axis.prediction"
     np.testing.assert_allclose(fit["points"]["y"], state.y, atol=1e-4)
-    # The last hidden layer (2 neurons): the prediction is a straight ramp w·u + b.
+    # The last hidden layer (2 neurons): the prediction is a straight ramp w·u + b, drawn as
+    # lines of equal prediction at five values evenly inside the targets' range.
     last = frame["layers"][2]
-    np.testing.assert_allclose(last["ramp"]["w"], state.layers[-1].w[:, 0], atol=1e-4)
-    u = np.column_stack([last["points"]["x"], last["points"]["y"]])
-    ramp = u @ np.array(last["ramp"]["w"]) + last["ramp"]["b"]
-    np.testing.assert_allclose(ramp, fit["points"]["x"], atol=1e-3)
+    low, high = state.y.min(), state.y.max()
+    values = [level["value"] for level in last["levels"]]
+    evenly = low + (high - low) * np.array([0.1, 0.3, 0.5, 0.7, 0.9])
+    assert values == pytest.approx(evenly, abs=1e-6)
+    u = rows(last["points"])
+    for level in last["levels"]:
+        np.testing.assert_allclose(level["w"], state.layers[-1].w[:, 0], atol=1e-4)
+        ramp = u @ np.array(level["w"]) + level["b"]
+        np.testing.assert_allclose(ramp, fit["points"]["x"], atol=1e-3)
+    assert last["ties"] is None and last["separator"] is None
     metrics = frame["metrics"]
     assert metrics["train_r2"] is not None and metrics["train_accuracy"] is None
     sample = frame["loop"]["sample"]

@@ -8,12 +8,12 @@ import numpy as np
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
+from app.api.frame_schema import Frame
 from app.api.schemas import (
     ConfigBody,
     ConfigChanged,
     Detail,
     FieldErrors,
-    Frame,
     NetworkFile,
     Options,
     PointBody,

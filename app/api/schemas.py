@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from app.api.frame_schema import Frame
 from app.compare.classical import BOUNDS as CLASSICAL_BOUNDS
 from app.nn.datasets import DATASETS
 from app.nn.features import FEATURES
@@ -174,38 +175,8 @@ class PointBody(BaseModel):
 
 
 # Response bodies. They are what the OpenAPI schema promises, and the fuzz tests check every
-# answer against them, so each must be true of every answer the routes give.
-
-
-class Metrics(BaseModel):
-    """Loss and score on training and test points (None where there is nothing to measure)."""
-
-    train_loss: float | None
-    train_accuracy: float | None
-    test_loss: float | None
-    test_accuracy: float | None
-    train_r2: float | None
-    test_r2: float | None
-
-
-class Frame(BaseModel):
-    """What the page draws. The top level is exact; the panels inside (data, boundary, layers,
-    network, loop) are plain JSON objects whose shape depends on the problem and the network."""
-
-    revision: int = Field(ge=0)
-    training: bool
-    stopped_reason: Literal["diverged", "idle"] | None
-    timeline: list[int]
-    phase: Literal["forward", "loss", "backward", "update"] | None
-    step: int = Field(ge=0)
-    problem: Literal["binary", "multiclass", "regression"]
-    metrics: Metrics
-    loop: dict[str, Any]
-    data: dict[str, Any]
-    boundary: dict[str, Any]
-    layers: list[dict[str, Any]] = Field(min_length=1)
-    network: dict[str, Any]
-    timeline_index: int | None = Field(ge=0)
+# answer against them, so each must be true of every answer the routes give. The frame's parts
+# are in app/api/frame_schema.py.
 
 
 class SessionCreated(BaseModel):

@@ -23,6 +23,7 @@ from app.nn.features import label as feature_label
 from app.nn.model import PROBLEMS, ForwardPass, Layer, forward_many, predicted_class, r_squared
 from app.pictures.encoding import finite, floats, quantized
 from app.pictures.geometry import contour_segments, grid_lines
+from app.pictures.palette import PALETTE, class_colors
 from app.pictures.panels import (
     CLASS_NAMES,
     GRID_LINE_SAMPLES,
@@ -86,7 +87,9 @@ def build_frame(
             "labels": floats(state.y) if problem == "regression" else state.y.astype(np.uint8),
             "is_test": state.is_test,
             "class_names": _class_names(state),
+            "class_colors": class_colors(len(_class_names(state))),
         },
+        "palette": PALETTE,
         "boundary": {"x": floats(axis), "y": floats(axis), **plane},
         "layers": layers,
         "network": _network(state, cell_pass),
@@ -100,13 +103,14 @@ KNOWN = {"$known": True}
 
 def without_known_data(frame: dict[str, Any]) -> dict[str, Any]:
     """The frame less what stays the same while the run's data does, for a client that has
-    a frame of the same ``data_id``: the points' labels and test flags, the heatmap's axes, and
-    the input plane's points and grid lines. Each is replaced by KNOWN, and the client puts
-    back what it had there. The frame itself is left as it was."""
+    a frame of the same ``data_id``: the points' labels and test flags, the heatmap's axes, the
+    input plane's points and grid lines, and the palette. Each is replaced by KNOWN, and the
+    client puts back what it had there. The frame itself is left as it was."""
     data = {**frame["data"], "labels": KNOWN, "is_test": KNOWN}
     boundary = {**frame["boundary"], "x": KNOWN, "y": KNOWN}
     plane = {**frame["layers"][0], "points": KNOWN, "grid": KNOWN}
-    return {**frame, "data": data, "boundary": boundary, "layers": [plane, *frame["layers"][1:]]}
+    layers = [plane, *frame["layers"][1:]]
+    return {**frame, "data": data, "palette": KNOWN, "boundary": boundary, "layers": layers}
 
 
 def _data_id(state: TrainingState, low: float, high: float) -> str:

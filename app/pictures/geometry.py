@@ -62,6 +62,45 @@ def contour_segments(values: Array, xs: Array, ys: Array, level: float) -> Array
     return ends[np.concatenate([two, four[:, :2], four[:, 2:]])]
 
 
+def tie_segments(w: Array, b: Array, low: Array, high: Array) -> Array:
+    """Where two of K linear scores s_k(u) = w[k]·u + b[k] tie and lead, within a box.
+
+    Scores i and j tie along the line (w[i] - w[j])·u + b[i] - b[j] = 0. Along it, u(s) = o +
+    s·t for one point o and a unit direction t, every other class k stays at or below the
+    pair where (w[k] - w[i])·u(s) + b[k] - b[i] <= 0, and the box's four sides are four more
+    such conditions: each is linear in s, so together they leave one interval of s (or none).
+    Every pair is worked out at once. ``w`` is (K, 2), ``b`` (K,), the box runs from ``low``
+    to ``high`` (two corners). Returns shape (m, 2, 2): m segments, each with two (x, y) ends.
+    """
+    first, second = np.triu_indices(len(b), 1)
+    d, e = w[first] - w[second], b[first] - b[second]
+    length = np.hypot(d[:, 0], d[:, 1])
+    # Two classes with the same weights never tie along a line (they differ everywhere by
+    # the same amount, or tie everywhere): no segment.
+    lined = length > 1e-12 * max(float(np.abs(w).max(initial=0.0)), 1e-300)
+    first, second, d, e, length = first[lined], second[lined], d[lined], e[lined], length[lined]
+    origin = -d * (e / length**2)[:, None]  # the line's point nearest u = 0
+    along = np.column_stack([-d[:, 1], d[:, 0]]) / length[:, None]
+    # Conditions a·s + c <= 0, one row per pair: one per class, then the box's four sides.
+    above = w[None, :, :] - w[first][:, None, :]
+    a = np.einsum("pkd,pd->pk", above, along)
+    c = np.einsum("pkd,pd->pk", above, origin) + b[None, :] - b[first][:, None]
+    # The pair itself holds by construction; rounding must not make it fail.
+    rows = np.arange(len(first))
+    a[rows, first] = a[rows, second] = 0.0
+    c[rows, first] = c[rows, second] = -1.0
+    a = np.concatenate([a, along, -along], axis=1)
+    c = np.concatenate([c, origin - high, low - origin], axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bound = -c / a
+    upper = np.where(a > 0, bound, np.inf).min(axis=1, initial=np.inf)
+    lower = np.where(a < 0, bound, -np.inf).max(axis=1, initial=-np.inf)
+    never = ((a == 0) & (c > 0)).any(axis=1)  # a condition no point of the line meets
+    kept = (upper > lower) & ~never
+    ends = [origin[kept] + s[kept, None] * along[kept] for s in (lower, upper)]
+    return np.stack(ends, axis=1)
+
+
 def pca_basis(values: Array, previous: Array | None, dims: int = 2) -> tuple[Array, Array]:
     """The top ``dims`` principal axes of ``values`` (as rows) and the share of spread along each.
 

@@ -7,7 +7,6 @@ two or three axes, names them, and notes what is plotted.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +16,8 @@ from app.nn.features import RAW
 from app.nn.features import label as feature_label
 from app.nn.model import ACTIVATIONS, ForwardPass
 from app.pictures.encoding import floats, with_gaps, xy
-from app.pictures.geometry import pca_basis, readout_basis
+from app.pictures.geometry import pca_basis, readout_basis, tie_segments
+from app.pictures.palette import class_colors
 from app.run.state import TrainingState
 
 Array = np.ndarray
@@ -160,9 +160,10 @@ def layer_view(
         "separator": None,
         "curve": None,
         "threshold": None,
+        "output_level": None,
         "pre": None,
-        "scores": None,
-        "ramp": None,
+        "ties": None,
+        "levels": None,
         "corners": None,
     }
     problem = state.config.problem
@@ -170,7 +171,7 @@ def layer_view(
         view.update(_fit_view(values[:, 0], state.y, parts))
         return view, None
     if units == 1 and rep.z is not None:
-        view.update(_curve_view(rep.z[:, 0], values[:, 0], rep.activation, parts))
+        view.update(_curve_view(rep.z[:, 0], values[:, 0], rep.activation, rep.kind, parts))
         return view, None
 
     out = state.layers[-1]
@@ -198,26 +199,55 @@ def layer_view(
     shown_projection = projection if units > 2 and rep.kind != "output" else None
     outputs = state.config.outputs
     view.update(_describe_view(rep, share, shown_projection, problem, exact, outputs))
+    shown = project(values)  # every row at once: one product rather than one per part
+    corners = class_corners(units) if rep.kind == "output" else np.zeros((0, 2))
     if rep.kind == "output":
-        corners = class_corners(units)
-        view["corners"] = {**xy(corners), "names": list(CLASS_NAMES[:units])}
-    view.update(dims=len(basis), **_drawing(values, project, parts))
+        names = list(CLASS_NAMES[:units])
+        view["corners"] = {**xy(corners), "names": names, "colors": class_colors(units)}
+    view.update(dims=len(basis), **_drawing(shown, parts))
     if rep.z is not None:
         # The layer's first move, the affine map z = W·a + b, seen through the same projection:
         # moving from here to the activation is then the nonlinearity alone.
-        view["pre"] = _drawing(rep.z, project, parts)
+        view["pre"] = _drawing(project(rep.z), parts)
     # The output's straight lines are exact only in a view that keeps every direction the
     # output reads. Its units compute w·a + b; in this view's coordinates u (a = centre +
-    # u·basis) that is (basis w)·u + w·centre + b.
+    # u·basis) that is (basis w)·u + w·centre + b. In 3D the ties and levels would be planes:
+    # only the binary separator is drawn there.
+    flat = len(basis) == 2
     if exact:
         w_view, b_view = basis @ w_out, centre @ w_out + out.b
         if problem == "binary":  # sigmoid(w·a + b) = 0.5 exactly where w·a + b = 0
             view["separator"] = {"w": floats(w_view[:, 0]), "b": round(float(b_view[0]), 6)}
-        elif problem == "multiclass":  # two classes tie where their scores are equal
-            view["scores"] = {"w": floats(w_view.T), "b": floats(b_view)}
-        else:  # the prediction itself: a straight ramp
-            view["ramp"] = {"w": floats(w_view[:, 0]), "b": round(float(b_view[0]), 6)}
+        elif problem == "multiclass" and flat:  # two classes tie where their scores are equal
+            low, high = _shown_box(shown, parts, corners)
+            segments = tie_segments(w_view.T, b_view, low, high)
+            view["ties"] = with_gaps(segments.reshape(-1, 2), pieces=-1, per_piece=2)
+        elif problem == "regression" and flat:  # the prediction itself: a straight ramp
+            view["levels"] = _levels(w_view[:, 0], float(b_view[0]), state.y)
     return view, (basis if share is not None else None)
+
+
+def _shown_box(shown: Array, parts: dict[str, slice], corners: Array) -> tuple[Array, Array]:
+    """A box around everything a panel shows (its points, grid and class corners), widened
+    by its own size on every side: the page's axes may show more than the data fills."""
+    rows = np.vstack([shown[parts["points"]], shown[parts["grid"]], corners])
+    low, high = rows.min(axis=0), rows.max(axis=0)
+    span = np.maximum(high - low, 1e-3)  # a layer collapsed to a point still gets a box
+    return low - span, high + span
+
+
+LEVELS = 5  # lines of equal prediction on a regression's read-out layer
+
+
+def _levels(w: Array, b: float, targets: Array) -> list[dict[str, Any]]:
+    """Lines of equal prediction w·u + b = value, for LEVELS values evenly inside the targets'
+    range (the middle of each of LEVELS equal bands)."""
+    low, high = (float(targets.min()), float(targets.max())) if len(targets) else (-1.0, 1.0)
+    if high <= low:
+        low, high = low - 1.0, high + 1.0
+    values = low + (high - low) * (np.arange(LEVELS) + 0.5) / LEVELS
+    line = {"w": floats(w), "b": round(b, 6)}
+    return [{"value": round(float(v), 6), **line} for v in values]
 
 
 def _read_directions(w_out: Array) -> Array:
@@ -237,11 +267,9 @@ def _in_span(directions: Array, basis: Array) -> bool:
     return bool(np.linalg.norm(rest) <= 1e-6 * max(np.linalg.norm(d), 1e-12))
 
 
-def _drawing(
-    values: Array, project: Callable[[Array], Array], parts: dict[str, slice]
-) -> dict[str, Any]:
-    """A representation's points, grid lines and boundary, in a view's coordinates."""
-    shown = project(values)  # every row at once: one product rather than one per part
+def _drawing(shown: Array, parts: dict[str, slice]) -> dict[str, Any]:
+    """A representation's points, grid lines and boundary, from its rows in a view's
+    coordinates."""
     return {
         # A copy: a view would keep every row alive in the cached frame (40 KB a session).
         "points": xy(shown[parts["points"]].copy()),
@@ -337,22 +365,29 @@ def _describe_readout(
     return {"view": "readout", "axes": axes + _others(share, read), "note": [note]}
 
 
-def _curve_view(z: Array, a: Array, activation: str, parts: dict[str, slice]) -> dict[str, Any]:
-    """A one-neuron layer drawn as its activation curve, with each point placed on it."""
+def _curve_view(
+    z: Array, a: Array, activation: str, kind: str, parts: dict[str, slice]
+) -> dict[str, Any]:
+    """A one-neuron layer drawn as its activation curve, with each point placed on it, and the
+    z where the classes split (drawn as an upright dashed line). The binary output splits them
+    at z = 0, where p = 0.5 (its output_level, drawn across). A hidden neuron: every point of
+    the boundary has the same z (one number decides the class); the median of the traced ends,
+    which may stray a little. A run with no boundary (a regression) has no threshold."""
     points = z[parts["points"]]
     z_low, z_high = (float(points.min()), float(points.max())) if len(points) else (-1.0, 1.0)
     pad = max(1.0, 0.1 * (z_high - z_low))
     zs = np.linspace(z_low - pad, z_high + pad, CURVE_SAMPLES)
-    is_output = activation == "sigmoid" and parts["ends"].stop == len(z)
+    output = kind == "output"
     ends = z[parts["ends"]]
+    threshold = round(float(np.median(ends)), 6) if len(ends) else None
     return {
         "view": "curve",
         "axes": [phrase("axis.z"), phrase("axis.activation", activation=activation)],
         "note": [phrase("view.curve")],
         "points": xy(np.column_stack([points, a[parts["points"]]])),
         "curve": xy(np.column_stack([zs, ACTIVATIONS[activation].f(zs)])),
-        # Every boundary point has the same z here: one number decides the class.
-        "threshold": round(float(np.median(ends)), 6) if len(ends) and not is_output else None,
+        "threshold": 0.0 if output else threshold,
+        "output_level": 0.5 if output else None,
     }
 
 
@@ -370,10 +405,18 @@ def _fit_view(prediction: Array, y: Array, parts: dict[str, slice]) -> dict[str,
     }
 
 
-def _grid_xy(values: Array) -> dict[str, dict[str, list[float | None]]]:
+# The grid lines drawn dark: the input plane's border and its middle cross, so that the eye
+# can follow them from panel to panel as the layers bend them.
+LANDMARKS = [0, GRID_LINES // 2, GRID_LINES - 1]
+
+
+def _grid_xy(values: Array) -> dict[str, Any]:
     """The two families of grid lines, each as one Plotly trace with gaps between lines."""
     half = len(values) // 2
     return {
         "vertical": with_gaps(values[:half], GRID_LINES, GRID_LINE_SAMPLES),
         "horizontal": with_gaps(values[half:], GRID_LINES, GRID_LINE_SAMPLES),
+        "lines": GRID_LINES,
+        "samples": GRID_LINE_SAMPLES,
+        "landmarks": LANDMARKS,
     }
