@@ -8,5 +8,6 @@ The package is laid out in rooms, each importing only from the rooms listed befo
 - ``compare``: the classical models fitted beside the network;
 - ``sessions``: live sessions and where they are kept;
 - ``api``: the HTTP routes, their request and response models, errors and headers;
-- ``main`` builds the web app and ``cli`` serves it; ``process`` sets up a server process.
+- ``main`` builds the web app and ``cli`` serves it; ``process`` sets up a server process;
+  ``errors`` holds ``InvalidInput``, the one error for input that cannot be used.
 """

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
+from app.errors import InvalidInput
 from app.main import create_app
-from app.run.points import CsvError, from_csv, to_csv
+from app.run.points import from_csv, to_csv
 
 
 @pytest.fixture
@@ -48,9 +49,9 @@ def test_csv_round_trip():
     ],
 )
 def test_every_csv_rejection(text, message):
-    with pytest.raises(CsvError) as error:
+    with pytest.raises(InvalidInput) as error:
         from_csv(text)
-    assert str(error.value).startswith(message)
+    assert error.value.field == "file" and error.value.message.startswith(f"file: {message}")
 
 
 def test_points_by_hand_keep_the_network(client):

@@ -24,6 +24,7 @@ from app.api.schemas import (
     ViewBody,
     options,
 )
+from app.errors import InvalidInput
 from app.nn.datasets import extent
 from app.nn.model import Layer
 from app.pictures.encoding import PACKED_MEDIA_TYPE, pack, to_json
@@ -151,11 +152,7 @@ def phase(request: Request, session: SessionDep) -> Response:
 def change_view(request: Request, session: SessionDep, body: ViewBody) -> Response:
     """Show a layer of three or more units through PCA (2D or 3D) or chosen neurons."""
     projection = Projection(body.projection, body.dims, tuple(body.neurons))
-    try:
-        return frame_response(request, session.set_projection(body.layer, projection))
-    except ValueError as error:
-        field, message = error.args
-        raise HTTPException(422, [{"field": field, "message": message}]) from None
+    return frame_response(request, session.set_projection(body.layer, projection))
 
 
 @router.get("/sessions/{session_id}/export", response_model=NetworkFile, responses=SESSION)
@@ -168,20 +165,13 @@ def export_network(session: SessionDep) -> dict:
 def import_network(request: Request, session: SessionDep, body: NetworkFile) -> Response:
     """Restore an exported network and carry on training from it."""
     layers = [Layer(np.array(la.w, dtype=float), np.array(la.b, dtype=float)) for la in body.layers]
-    try:
-        state = with_weights(body.config.to_config(), layers, body.step)
-    except ValueError as error:
-        raise HTTPException(422, [{"field": "layers", "message": str(error)}]) from None
+    state = with_weights(body.config.to_config(), layers, body.step)
     frame = session.restore(state)
     return frame_response(request, {"config": session.config.to_dict(), "frame": frame})
 
 
 def _edit(request: Request, session: Session, edit) -> Response:
-    try:
-        return frame_response(request, session.edit_data(edit))
-    except ValueError as error:
-        field = str(error).partition(":")[0]
-        raise HTTPException(422, [{"field": field, "message": str(error)}]) from None
+    return frame_response(request, session.edit_data(edit))
 
 
 TWO_CLASS_ONLY = (
@@ -196,7 +186,7 @@ def _two_class(session: Session) -> None:
     problem = session.config.problem
     if problem != "binary":
         message = TWO_CLASS_ONLY.format(kind=KINDS[problem])
-        raise HTTPException(422, [{"field": "points", "message": message}])
+        raise InvalidInput("points", message)
 
 
 @router.post("/sessions/{session_id}/points", response_model=Frame, responses=FRAME)
@@ -249,12 +239,7 @@ async def upload_csv(request: Request, session: SessionDep) -> Response:
         raw += chunk
         if len(raw) > points.MAX_CSV_BYTES:  # stop reading: never hold more than the limit
             raise HTTPException(413, f"file too large: at most {points.MAX_CSV_BYTES // 1024} KB")
-    try:
-        x, y, is_test = points.from_csv(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise HTTPException(422, [{"field": "file", "message": "file: not UTF-8 text"}]) from None
-    except points.CsvError as error:
-        raise HTTPException(422, [{"field": "file", "message": f"file: {error}"}]) from None
+    x, y, is_test = points.from_csv(bytes(raw))
     frame = await run_in_threadpool(session.edit_data, lambda *_: (x, y, is_test))
     return frame_response(request, frame)
 
@@ -317,12 +302,7 @@ async def read_frame(
         return frame_response(request, frame)
 
     if at is not None:
-        try:
-            return await run_in_threadpool(lambda: answer(session.frame_at(at)))
-        except IndexError:
-            last = session.timeline_length() - 1
-            message = f"at must be a timeline index from 0 to {last}"
-            raise HTTPException(422, [{"field": "at", "message": message}]) from None
+        return await run_in_threadpool(lambda: answer(session.frame_at(at)))
     waited = 0.0
     if since is not None and since == session.revision:
         waited = await session.wait_for_news(since, store.news_wait)

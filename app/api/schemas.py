@@ -277,54 +277,6 @@ class Options(BaseModel):
     choices: Choices
 
 
-def describe_error(field: str, error: dict[str, Any]) -> str:
-    """A sentence naming the field and what it accepts."""
-    if field.startswith("config."):  # an imported network's settings: same rules, full name
-        name = field.removeprefix("config.")
-        return "config." + _describe(name, error)
-    return _describe(field, error)
-
-
-def _describe(field: str, error: dict[str, Any]) -> str:
-    if error["type"] == "json_invalid":
-        return f"body must be JSON: {error.get('ctx', {}).get('error', error['msg'])}"
-    if field.startswith("hidden_layers."):
-        low, high = LIMITS["neurons"]
-        return f"hidden_layers: each layer has {low} to {high} neurons"
-    if field == "hidden_layers" and error["type"] == "too_long":
-        return f"hidden_layers: at most {LIMITS['hidden_layers'][1]} hidden layers"
-    if field in LIMITS:
-        low, high = LIMITS[field]
-        return f"{field} must be a finite number from {low:g} to {high:g}"
-    if field in ("x1", "x2"):
-        return f"{field} must be a finite number from -10 to 10"
-    if field == "label":
-        return "label must be 0 (class A) or 1 (class B)"
-    if field.startswith("layers") and error["type"] == "value_error":
-        return f"{field}: {error['ctx']['error']}"
-    if field.startswith("layers"):
-        return f"{field}: weights must be finite numbers from -1e6 to 1e6, at most 8 per row"
-    if field.startswith("neurons"):
-        return "neurons: 2 or 3 distinct neuron numbers, each from 0 to 7"
-    if field == "projection":
-        return "projection must be one of: pca, neurons"
-    if field == "at":
-        return "at must be a timeline index from 0 to the number of snapshots - 1"
-    if field == "known":
-        return "known must be a frame's data_id: 16 digits from 0-9 and a-f"
-    if field.startswith("features"):
-        return f"features: 1 to {len(FEATURES)} distinct names from: {', '.join(FEATURES)}"
-    if field == "dataset":
-        return f"dataset must be one of: {', '.join(DATASETS)}"
-    if field == "optimizer":
-        return f"optimizer must be one of: {', '.join(OPTIMIZERS)}"
-    if field == "regularization":
-        return f"regularization must be one of: {', '.join(PENALTIES)}"
-    if field == "activation":
-        return f"activation must be one of: {', '.join(ACTIVATIONS)}"
-    return f"{field}: {error['msg']}"
-
-
 def options() -> dict[str, Any]:
     """Defaults, limits and choices, for the page to build its controls from."""
     return {

@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from app.errors import InvalidInput
 from app.nn.datasets import CUSTOM_LIMIT, MAX_POINTS
 
 Array = np.ndarray
@@ -19,14 +20,15 @@ MAX_CSV_BYTES = 64 * 1024  # 1000 rows of three short numbers fit easily
 LABELS = {"0": 0.0, "1": 1.0, "a": 0.0, "b": 1.0}
 
 
-class CsvError(ValueError):
-    """A CSV file that cannot be loaded; the message says where and why."""
+def _refuse(problem: str) -> InvalidInput:
+    # The uploaded file is the field; the message says where in it and why.
+    return InvalidInput("file", f"file: {problem}")
 
 
 def add_point(x: Array, y: Array, is_test: Array, x1: float, x2: float, label: int):
     """The data with one more training point."""
     if len(y) >= MAX_POINTS:
-        raise ValueError(f"points: at most {MAX_POINTS}")
+        raise InvalidInput("points", f"points: at most {MAX_POINTS}")
     return np.vstack([x, [[x1, x2]]]), np.append(y, float(label)), np.append(is_test, False)
 
 
@@ -51,31 +53,36 @@ def to_csv(x: Array, y: Array, is_test: Array) -> str:
     return out.getvalue()
 
 
-def from_csv(text: str) -> tuple[Array, Array, Array]:
-    """Parse a whole CSV file, or raise CsvError naming the row and the problem."""
+def from_csv(data: bytes | str) -> tuple[Array, Array, Array]:
+    """Parse a whole CSV file (bytes are read as UTF-8), or raise InvalidInput naming the row
+    and the problem."""
+    try:
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    except UnicodeDecodeError:
+        raise _refuse("not UTF-8 text") from None
     rows = list(csv.reader(io.StringIO(text.strip())))
     if not rows:
-        raise CsvError("the file is empty")
+        raise _refuse("the file is empty")
     header = [name.strip().lower() for name in rows[0]]
     if header not in (["x1", "x2", "label"], ["x1", "x2", "label", "split"]):
-        raise CsvError("the first line must be the column names x1,x2,label (and optionally split)")
+        raise _refuse("the first line must be the column names x1,x2,label (and optionally split)")
     body = rows[1:]
     if not body:
-        raise CsvError("the file has no data rows")
+        raise _refuse("the file has no data rows")
     if len(body) > MAX_POINTS:
-        raise CsvError(f"too many rows: {len(body)} (at most {MAX_POINTS})")
+        raise _refuse(f"too many rows: {len(body)} (at most {MAX_POINTS})")
     points, labels, tests = [], [], []
     for number, row in enumerate(body, start=2):
         if len(row) != len(header):
-            raise CsvError(f"row {number}: expected {len(header)} values, found {len(row)}")
+            raise _refuse(f"row {number}: expected {len(header)} values, found {len(row)}")
         points.append([_coordinate(row[0], "x1", number), _coordinate(row[1], "x2", number)])
         label = LABELS.get(row[2].strip().lower())
         if label is None:
-            raise CsvError(f"row {number}: label must be 0 or 1 (or A or B), not {row[2]!r}")
+            raise _refuse(f"row {number}: label must be 0 or 1 (or A or B), not {row[2]!r}")
         labels.append(label)
         split = row[3].strip().lower() if len(row) == 4 else "train"
         if split not in ("train", "test"):
-            raise CsvError(f"row {number}: split must be train or test, not {row[3]!r}")
+            raise _refuse(f"row {number}: split must be train or test, not {row[3]!r}")
         tests.append(split == "test")
     return np.array(points, dtype=float), np.array(labels), np.array(tests, dtype=bool)
 
@@ -84,7 +91,7 @@ def _coordinate(text: str, column: str, row: int) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise CsvError(f"row {row}: {column} is not a number ({text!r})") from None
+        raise _refuse(f"row {row}: {column} is not a number ({text!r})") from None
     if not math.isfinite(value) or abs(value) > CUSTOM_LIMIT:
-        raise CsvError(f"row {row}: {column} must be a finite number from -10 to 10")
+        raise _refuse(f"row {row}: {column} must be a finite number from -10 to 10")
     return value

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from app.errors import InvalidInput
 from app.nn.datasets import make_dataset
 from app.nn.features import feature_map
 from app.nn.model import ForwardPass, Layer, init_layers
@@ -119,14 +120,15 @@ def reset_weights(state: TrainingState) -> TrainingState:
 def with_weights(config: TrainingConfig, layers: list[Layer], step: int) -> TrainingState:
     """A run of this config restored to the given weights and step (data from the seed).
 
-    Raises ValueError if the weights' shapes do not fit the config's network.
+    Raises InvalidInput if the weights' shapes do not fit the config's network.
     """
     sizes = config.sizes
     expected = [(a, b) for a, b in zip(sizes[:-1], sizes[1:], strict=True)]
     found = [(la.w.shape, la.b.shape) for la in layers]
     if found != [((a, b), (b,)) for a, b in expected]:
         shapes = ", ".join(f"{a}x{b}" for a, b in expected)
-        raise ValueError(f"layers: shapes do not match the config's network (expected {shapes})")
+        message = f"layers: shapes do not match the config's network (expected {shapes})"
+        raise InvalidInput("layers", message)
     fresh = new_state(config)
     return replace(fresh, layers=layers, step=step, history=None)
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from app.errors import InvalidInput
 from app.nn.features import RAW
 from app.pictures.frame import build_frame
 from app.pictures.panels import Projection
@@ -56,7 +57,7 @@ class Session:
     def edit_data(self, edit: Callable[[Array, Array, Array], tuple]) -> dict[str, Any]:
         """Change the points by hand: same network, same step, custom data from now on.
 
-        ``edit`` gets (x, y, is_test) and returns new ones; it may raise ValueError.
+        ``edit`` gets (x, y, is_test) and returns new ones; it may raise InvalidInput.
         """
         with self.lock:
             x, y, is_test = edit(self.state.x, self.state.y, self.state.is_test)
@@ -98,20 +99,19 @@ class Session:
             return self._frame()
 
     def set_projection(self, layer: int, projection: Projection) -> dict[str, Any]:
-        """Show a layer panel another way. Raises ValueError (field, message) if it cannot be."""
+        """Show a layer panel another way. Raises InvalidInput if it cannot be."""
         with self.lock:
             units = self._panel_units().get(layer)
             if units is None or units < 3:
                 wide = sorted(i for i, n in self._panel_units().items() if n >= 3)
-                raise ValueError(
-                    "layer", f"layer must be a panel of 3 or more units: one of {wide}"
-                )
+                message = f"layer must be a panel of 3 or more units: one of {wide}"
+                raise InvalidInput("layer", message)
             if projection.kind == "neurons":
                 picked = projection.neurons
                 if len(picked) != projection.dims or len(set(picked)) != len(picked):
-                    raise ValueError("neurons", f"neurons: {projection.dims} distinct numbers")
+                    raise InvalidInput("neurons", f"neurons: {projection.dims} distinct numbers")
                 if max(picked) >= units:
-                    raise ValueError("neurons", f"neurons: each from 0 to {units - 1}")
+                    raise InvalidInput("neurons", f"neurons: each from 0 to {units - 1}")
             self.projections[layer] = projection
             self._changed()
             return self._frame()
@@ -221,17 +221,14 @@ class Session:
             return self._frame()
 
     def frame_at(self, index: int) -> dict[str, Any]:
-        """The frame of one timeline snapshot. Raises IndexError if there is no such snapshot."""
+        """The frame of one timeline snapshot. Raises InvalidInput if there is no such one."""
         with self.lock:
             if not 0 <= index < len(self.state.history):
-                raise IndexError(index)
+                last = len(self.state.history) - 1
+                raise InvalidInput("at", f"at must be a timeline index from 0 to {last}")
             snapshot = at_snapshot(self.state, index)
             body, self._bases = build_frame(snapshot, self._bases, self.projections)
             return {**self._status(), **body, "timeline_index": index}
-
-    def timeline_length(self) -> int:
-        with self.lock:
-            return len(self.state.history)
 
     def summary(self) -> dict[str, Any]:
         with self.lock:
