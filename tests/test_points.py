@@ -67,8 +67,16 @@ def test_points_by_hand_keep_the_network(client):
     assert len(body["data"]["labels"]) == 200
     body = client.delete(f"/api/sessions/{sid}/points").json()
     assert body["data"]["labels"] == [] and body["metrics"]["train_loss"] is None
-    stepped = client.post(f"/api/sessions/{sid}/step", json={"steps": 5}).json()
-    assert stepped["step"] == 10 and stepped["stopped_reason"] is None  # nothing to learn from
+    # Nothing to learn from: Step and Phase say so, and change nothing.
+    message = (
+        "data: there are no training points to learn from: add points (click the plane) or"
+        " upload a CSV"
+    )
+    for action, body in (("step", {"steps": 5}), ("phase", None)):
+        r = client.post(f"/api/sessions/{sid}/{action}", json=body)
+        assert r.status_code == 422
+        assert r.json() == {"detail": [{"field": "data", "message": message}]}
+    assert client.get(f"/api/sessions/{sid}").json()["step"] == 10
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from starlette.requests import ClientDisconnect
 
 from app.api.schemas import LIMITS
 from app.errors import InvalidInput
-from app.nn.datasets import DATASETS
+from app.nn.datasets import DATASETS, MAX_POINTS, TARGET_LIMIT
 from app.nn.features import FEATURES
 from app.nn.model import ACTIVATIONS
 from app.nn.optim import OPTIMIZERS, PENALTIES
@@ -97,6 +97,21 @@ def _describe(field: str, error: dict[str, Any]) -> str:
         return f"{field}: {error['ctx']['error']}"
     if field.startswith("layers"):
         return f"{field}: weights must be finite numbers from -1e6 to 1e6, at most 8 per row"
+    if field.startswith("optimizer."):
+        return f"{field}: the optimizer's memory holds finite numbers, shaped as the layers"
+    if field.startswith("batch_generator"):
+        return (
+            "batch_generator: NumPy's PCG64 state as exported (state and inc as strings of"
+            " decimal digits below 2**128)"
+        )
+    if field in ("data.x", "data.y", "data.is_test") and error["type"] == "too_long":
+        return f"{field}: at most {MAX_POINTS} points"
+    if field.startswith("data.x."):
+        return f"{field}: each point is two finite numbers from -10 to 10"
+    if field.startswith("data.y."):
+        return f"{field}: a class number or a target, from -{TARGET_LIMIT:g} to {TARGET_LIMIT:g}"
+    if field.startswith("data.is_test."):
+        return f"{field}: true (a test point) or false (a training point)"
     if field.startswith("neurons"):
         return "neurons: 2 or 3 distinct neuron numbers, each from 0 to 7"
     if field == "projection":

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import numpy as np
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 
 from app.api.schemas import (
     ConfigBody,
@@ -26,13 +26,12 @@ from app.api.schemas import (
 )
 from app.errors import InvalidInput
 from app.nn.datasets import extent
-from app.nn.model import Layer
 from app.pictures.encoding import PACKED_MEDIA_TYPE, pack, to_json
 from app.pictures.frame import without_known_data
 from app.pictures.panels import Projection
 from app.run import points
 from app.run.history import MAX_SNAPSHOTS
-from app.run.state import with_weights
+from app.run.saved import run_from_network_file
 from app.sessions.session import Session
 from app.sessions.store import SessionStore
 
@@ -156,17 +155,21 @@ def change_view(request: Request, session: SessionDep, body: ViewBody) -> Respon
 
 
 @router.get("/sessions/{session_id}/export", response_model=NetworkFile, responses=SESSION)
-def export_network(session: SessionDep) -> dict:
-    """The trained network: settings, step and weights, as a JSON file to keep or share."""
-    return session.export()
+def export_network(session: SessionDep) -> JSONResponse:
+    """The run as a JSON file to keep or share: settings, step, weights, the optimizer's memory,
+    the batch generator's state, and the points if they are custom (not the timeline)."""
+    # Sent as it is: through the response model, the parts a file leaves out would come back
+    # as nulls.
+    return JSONResponse(session.export())
 
 
 @router.post("/sessions/{session_id}/import", response_model=ConfigChanged, responses=FRAME)
 def import_network(request: Request, session: SessionDep, body: NetworkFile) -> Response:
-    """Restore an exported network and carry on training from it."""
-    layers = [Layer(np.array(la.w, dtype=float), np.array(la.b, dtype=float)) for la in body.layers]
-    state = with_weights(body.config.to_config(), layers, body.step)
-    frame = session.restore(state)
+    """Restore an exported run and carry on training from it, as the original would."""
+    # Parts left out are None (a version 1 file has none of them); the config's None (full
+    # batch) is a value.
+    file = {**body.model_dump(exclude_none=True), "config": body.config.model_dump()}
+    frame = session.restore(run_from_network_file(file))
     return frame_response(request, {"config": session.config.to_dict(), "frame": frame})
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
 from app.compare.classical import BOUNDS as CLASSICAL_BOUNDS
-from app.nn.datasets import DATASETS
+from app.nn.datasets import DATASETS, MAX_POINTS, TARGET_LIMIT
 from app.nn.features import FEATURES
 from app.nn.model import ACTIVATIONS
 from app.nn.optim import OPTIMIZERS, PENALTIES
@@ -118,6 +118,9 @@ class ViewBody(BaseModel):
 
 
 FiniteWeight = Annotated[float, Field(allow_inf_nan=False, ge=-1e6, le=1e6, strict=True)]
+# An optimizer's memory: Adam's mean of squared gradients may be far larger than any weight.
+FiniteNumber = Annotated[float, Field(allow_inf_nan=False, strict=True)]
+Coordinate = Annotated[float, Field(allow_inf_nan=False, ge=-10, le=10, strict=True)]
 
 
 def _rectangular(rows: list[list[float]]) -> list[list[float]]:
@@ -137,30 +140,117 @@ class LayerBody(BaseModel):
     b: list[FiniteWeight] = Field(min_length=1, max_length=8)
 
 
+class MemoryLayer(BaseModel):
+    """What an optimizer keeps for one layer: one number per weight and per bias."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    w: Annotated[
+        list[Annotated[list[FiniteNumber], Field(min_length=1, max_length=8)]],
+        AfterValidator(_rectangular),
+    ] = Field(min_length=1, max_length=8)
+    b: list[FiniteNumber] = Field(min_length=1, max_length=8)
+
+
+def _memory_layers() -> Any:
+    return Field(None, min_length=1, max_length=7)
+
+
+class OptimizerMemory(BaseModel):
+    """The optimizer's memory: none for SGD (or for a run that has not stepped yet), velocity
+    for momentum, and t (updates so far), m and v for Adam. Shapes are the layers' shapes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    velocity: list[MemoryLayer] | None = _memory_layers()
+    t: int | None = Field(None, ge=1, le=10**9, strict=True)
+    m: list[MemoryLayer] | None = _memory_layers()
+    v: list[MemoryLayer] | None = _memory_layers()
+
+
+def _below_2_128(digits: str) -> str:
+    if int(digits) >= 2**128:
+        raise ValueError("a 128-bit number: below 2**128")
+    return digits
+
+
+# A 128-bit unsigned integer in decimal digits: a string, so that a browser's JSON.parse (which
+# holds numbers as doubles) keeps every digit.
+UInt128 = Annotated[str, Field(pattern="^[0-9]{1,39}$"), AfterValidator(_below_2_128)]
+
+
+class GeneratorCounters(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    state: UInt128
+    inc: UInt128
+
+
+class BatchGenerator(BaseModel):
+    """The state of the random generator that draws the mini-batches (NumPy's PCG64)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    bit_generator: Literal["PCG64"]
+    state: GeneratorCounters
+    has_uint32: Annotated[Literal[0, 1], BeforeValidator(_not_bool)]
+    uinteger: int = Field(ge=0, le=2**32 - 1, strict=True)
+
+
+# A class number (0 = A, 1 = B, ...) or a regression target.
+Label = Annotated[float, Field(allow_inf_nan=False, ge=-TARGET_LIMIT, le=TARGET_LIMIT, strict=True)]
+
+
+class CustomData(BaseModel):
+    """A run's own points (custom data only): one entry per point in each list."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    x: list[Annotated[list[Coordinate], Field(min_length=2, max_length=2)]] = Field(
+        max_length=MAX_POINTS
+    )
+    y: list[Label] = Field(max_length=MAX_POINTS)
+    is_test: list[StrictBool] = Field(max_length=MAX_POINTS)
+
+
 # A whole, valid file (logistic regression on the textbook's points), for the API docs and for
 # the fuzz tests, which could hardly guess weights that fit their settings.
 NETWORK_EXAMPLE = {
     "format": "layerscope-network",
-    "version": 1,
-    "config": {"dataset": "class-ab", "hidden_layers": []},
-    "step": 0,
+    "version": 2,
+    "config": {"dataset": "class-ab", "hidden_layers": [], "optimizer": "momentum"},
+    "step": 1,
+    "diverged": False,
     "layers": [{"w": [[0.5], [-0.5]], "b": [0.0]}],
+    "optimizer": {"velocity": [{"w": [[0.01], [-0.01]], "b": [0.0]}]},
+    "batch_generator": {
+        "bit_generator": "PCG64",
+        "state": {
+            "state": "308137117962389019348422090397953527245",
+            "inc": "206211450262422079670053133917484111869",
+        },
+        "has_uint32": 0,
+        "uinteger": 0,
+    },
 }
 
 
 class NetworkFile(BaseModel):
-    """A trained network, as exported: its settings and weights (the data comes from the seed)."""
+    """A run, as exported: its settings, weights, optimizer memory and batch generator, and
+    its points if they are custom (built-in data come from the seed). Version 1 files hold
+    the settings and weights only; they are still read."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [NETWORK_EXAMPLE]})
 
     format: Literal["layerscope-network"] = "layerscope-network"
-    version: Annotated[Literal[1], BeforeValidator(_not_bool)] = 1
+    version: Annotated[Literal[1, 2], BeforeValidator(_not_bool)] = 2
     config: ConfigBody
     step: int = Field(0, ge=0, le=10**9, strict=True)
+    diverged: StrictBool = False
     layers: list[LayerBody] = Field(min_length=1, max_length=7)
-
-
-Coordinate = Annotated[float, Field(allow_inf_nan=False, ge=-10, le=10, strict=True)]
+    optimizer: OptimizerMemory | None = None
+    batch_generator: BatchGenerator | None = None
+    data: CustomData | None = None
 
 
 class PointBody(BaseModel):

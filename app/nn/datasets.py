@@ -169,15 +169,22 @@ DATASETS: dict[str, Dataset] = {
         "Sum of gaussians (regression)", gaussians, (-1.5, 1.5), problem="regression"
     ),
 }
-# Custom points may lie anywhere in this square (the plane shown grows to fit them).
+# Custom points may lie anywhere in this square (the plane shown grows to fit them), and their
+# regression targets anywhere from -TARGET_LIMIT to TARGET_LIMIT.
 CUSTOM_LIMIT = 10.0
+TARGET_LIMIT = 100.0
 MAX_POINTS = 1000
+
+
+def is_custom(name: str) -> bool:
+    """Whether the dataset's points are the learner's own (no seed can make them again)."""
+    return DATASETS[name].make is no_points
 
 
 def extent(name: str, x: Array) -> tuple[float, float]:
     """The square of the plane to show: the dataset's own, grown to fit custom points."""
     low, high = DATASETS[name].extent
-    if name != "custom" or len(x) == 0:
+    if not is_custom(name) or len(x) == 0:
         return low, high
     # Whole half-units with a margin, so that adding a point rarely moves the plane under the
     # learner's mouse.

@@ -21,8 +21,9 @@ from app.nn.features import RAW
 from app.pictures.frame import build_frame
 from app.pictures.panels import Projection
 from app.run.config import TrainingConfig
+from app.run.saved import network_file
 from app.run.state import TrainingState, at_snapshot, new_state, reset_weights, with_data
-from app.run.training import advance_phase, train_steps
+from app.run.training import advance_phase, require_training_points, train_steps
 
 Array = np.ndarray
 
@@ -50,6 +51,7 @@ class Session:
 
     def step(self, n: int) -> dict[str, Any]:
         with self.lock:
+            require_training_points(self.state)
             self.training = False
             self._advance(n)
             return self._frame()
@@ -70,14 +72,9 @@ class Session:
             return self.state.x, self.state.y, self.state.is_test
 
     def export(self) -> dict[str, Any]:
+        """The run as a network file (app/run/saved.py), ready for JSON."""
         with self.lock:
-            return {
-                "format": "layerscope-network",
-                "version": 1,
-                "config": self.state.config.to_dict(),
-                "step": self.state.step,
-                "layers": [{"w": la.w.tolist(), "b": la.b.tolist()} for la in self.state.layers],
-            }
+            return network_file(self.state)
 
     def restore(self, state: TrainingState) -> dict[str, Any]:
         """Continue from an imported network."""
@@ -90,6 +87,7 @@ class Session:
     def phase_step(self) -> dict[str, Any]:
         """Pause, then do just the next phase of a step: forward, loss, backward or update."""
         with self.lock:
+            require_training_points(self.state)
             self.training = False
             if not self.state.diverged:
                 self.phase = advance_phase(self.state)
