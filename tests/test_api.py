@@ -117,7 +117,7 @@ def in_range(field, low, high):
             "dataset",
             "dataset must be one of: "
             "class-ab, class-ab-noisy, xor, circle, moons, spiral, gaussian, custom, "
-            "spiral-arms, blobs, plane, gaussians",
+            "spiral-arms, blobs, custom-classes, plane, gaussians, custom-targets",
         ),
         (
             {"activation": "gelu"},

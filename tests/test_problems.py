@@ -8,7 +8,14 @@ from gradcheck import numerical_gradients
 from sent import build_frame
 
 from app.main import create_app
-from app.nn.datasets import BUMPS, DATASETS, PLANE_SLOPE, bump_sum, make_dataset
+from app.nn.datasets import (
+    BUMPS,
+    DATASETS,
+    PLANE_SLOPE,
+    bump_sum,
+    is_custom,
+    make_dataset,
+)
 from app.nn.model import (
     ACTIVATIONS,
     PROBLEMS,
@@ -27,8 +34,9 @@ from app.run.saved import run_from_plain, run_to_plain
 from app.run.state import new_state
 from app.run.training import train_steps
 
-MULTICLASS = [name for name, d in DATASETS.items() if d.problem == "multiclass"]
-REGRESSION = [name for name, d in DATASETS.items() if d.problem == "regression"]
+# The generated datasets of each problem (a custom one starts with no points).
+MULTICLASS = [n for n, d in DATASETS.items() if d.problem == "multiclass" and not is_custom(n)]
+REGRESSION = [n for n, d in DATASETS.items() if d.problem == "regression" and not is_custom(n)]
 
 
 # --- The maths -------------------------------------------------------------------------------

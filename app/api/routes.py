@@ -40,7 +40,7 @@ NOT_FOUND = {404: {"model": Detail, "description": "Session not found (unknown o
 # Every session route can answer 422: its session id is bounded, and most take a body.
 INVALID = {422: {"model": FieldErrors, "description": "A field out of range, named"}}
 SESSION = {**NOT_FOUND, **INVALID}
-TOO_LARGE = {413: {"model": Detail, "description": "File larger than 64 KB"}}
+TOO_LARGE = {413: {"model": Detail, "description": "File larger than 128 KB"}}
 # Any route answering with a frame sends it packed when asked (see app/pictures/encoding.py).
 PACKED = {"content": {PACKED_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}}
 FRAME = {**SESSION, 200: PACKED}
@@ -221,12 +221,13 @@ def clear_points(request: Request, session: SessionDep) -> Response:
 @router.get(
     "/sessions/{session_id}/data.csv",
     response_class=Response,  # the schema then lists text/csv only
-    responses={200: {"description": "x1,x2,label,split", **CSV}, **SESSION},
+    responses={200: {"description": "x1,x2,label,split or x1,x2,target,split", **CSV}, **SESSION},
 )
 def download_csv(session: SessionDep) -> Response:
-    """The current points as CSV: x1,x2,label,split."""
+    """The current points as CSV: x1,x2,label,split (x1,x2,target,split for regression), every
+    number written so that it reads back exactly."""
     headers = {"Content-Disposition": 'attachment; filename="layerscope-data.csv"'}
-    return Response(points.to_csv(*session.data()), media_type="text/csv", headers=headers)
+    return Response(session.data_csv(), media_type="text/csv", headers=headers)
 
 
 @router.put(
@@ -236,14 +237,16 @@ def download_csv(session: SessionDep) -> Response:
     openapi_extra={"requestBody": {"required": True, **CSV}},
 )
 async def upload_csv(request: Request, session: SessionDep) -> Response:
-    """Replace the points with a CSV file (checked whole: on any error nothing changes)."""
+    """Replace the points with a CSV file: x1,x2,label (classes 0-4 or A-E) or x1,x2,target
+    (regression), optionally split (train or test). Checked whole: on any error nothing
+    changes."""
     raw = bytearray()
     async for chunk in request.stream():
         raw += chunk
         if len(raw) > points.MAX_CSV_BYTES:  # stop reading: never hold more than the limit
             raise HTTPException(413, f"file too large: at most {points.MAX_CSV_BYTES // 1024} KB")
-    x, y, is_test = points.from_csv(bytes(raw))
-    frame = await run_in_threadpool(session.edit_data, lambda *_: (x, y, is_test))
+    x, y, is_test, problem = points.from_csv(bytes(raw))
+    frame = await run_in_threadpool(session.edit_data, lambda *_: (x, y, is_test), problem)
     return frame_response(request, frame)
 
 

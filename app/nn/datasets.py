@@ -159,16 +159,25 @@ DATASETS: dict[str, Dataset] = {
     "moons": Dataset("Moons", moons, (-1.5, 1.5)),
     "spiral": Dataset("Spiral", spiral, (-1.5, 1.5)),
     "gaussian": Dataset("Gaussian blobs", gaussian, (-1.5, 1.5)),
+    # The learner's own points, one dataset per problem: clicked in (two classes) or uploaded.
     "custom": Dataset("Your own points (click the plane)", no_points, (-1.5, 1.5), exact=True),
     "spiral-arms": Dataset(
         "Spiral arms, one per class", spiral_arms, (-1.5, 1.5), problem="multiclass"
     ),
     "blobs": Dataset("Blobs, one per class", blobs, (-1.5, 1.5), problem="multiclass"),
+    "custom-classes": Dataset(
+        "Your own classes (upload a CSV)", no_points, (-1.5, 1.5), True, "multiclass"
+    ),
     "plane": Dataset("Tilted plane (regression)", plane, (-1.5, 1.5), problem="regression"),
     "gaussians": Dataset(
         "Sum of gaussians (regression)", gaussians, (-1.5, 1.5), problem="regression"
     ),
+    "custom-targets": Dataset(
+        "Your own targets (upload a CSV, regression)", no_points, (-1.5, 1.5), True, "regression"
+    ),
 }
+# The custom dataset of each problem.
+CUSTOM = {d.problem: name for name, d in DATASETS.items() if d.make is no_points}
 # Custom points may lie anywhere in this square (the plane shown grows to fit them), and their
 # regression targets anywhere from -TARGET_LIMIT to TARGET_LIMIT.
 CUSTOM_LIMIT = 10.0

@@ -11,13 +11,14 @@ from typing import Any
 
 import numpy as np
 
-from app.nn.datasets import make_dataset
+from app.nn.datasets import CUSTOM, make_dataset
 from app.nn.features import feature_map
 from app.nn.model import ForwardPass, Layer, init_layers
 from app.run.config import TrainingConfig
 from app.run.history import History, capacity
 
 Array = np.ndarray
+MIN_CLASSES = 3  # a multi-class run has at least three (two are a binary run)
 
 
 @dataclass
@@ -115,13 +116,20 @@ def at_snapshot(state: TrainingState, index: int) -> TrainingState:
     )
 
 
-def with_data(state: TrainingState, x: Array, y: Array, is_test: Array) -> TrainingState:
-    """The same network, carrying on with other (custom) points.
+def with_data(
+    state: TrainingState, x: Array, y: Array, is_test: Array, problem: str = "binary"
+) -> TrainingState:
+    """The same network, carrying on with other (custom) points of the given problem.
 
-    Custom points are two-class: a run of another problem gets a fresh two-class network
-    (from the seed), as its output layer does not fit.
+    Multi-class points keep the run's class count if their labels fit it, else take as many
+    classes as their highest label needs. A network whose output does not fit the points
+    (another problem, another class count) starts afresh from the seed.
     """
-    config = replace(state.config, dataset="custom")
-    if config.sizes != state.config.sizes:
+    config = replace(state.config, dataset=CUSTOM[problem])
+    if problem == "multiclass":
+        needed = int(y.max()) + 1 if len(y) else MIN_CLASSES
+        kept = state.config.classes if state.config.problem == "multiclass" else MIN_CLASSES
+        config = replace(config, classes=max(needed, kept))
+    if config.sizes != state.config.sizes or config.problem != state.config.problem:
         return replace(new_state(config), x=x, y=y, is_test=is_test)
     return replace(state, config=config, x=x, y=y, is_test=is_test, pending=None)

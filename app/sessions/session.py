@@ -21,6 +21,7 @@ from app.nn.features import RAW
 from app.pictures.frame import build_frame
 from app.pictures.panels import Projection
 from app.run.config import TrainingConfig
+from app.run.points import to_csv
 from app.run.saved import network_file
 from app.run.state import TrainingState, at_snapshot, new_state, reset_weights, with_data
 from app.run.training import advance_phase, require_training_points, train_steps
@@ -56,20 +57,29 @@ class Session:
             self._advance(n)
             return self._frame()
 
-    def edit_data(self, edit: Callable[[Array, Array, Array], tuple]) -> dict[str, Any]:
-        """Change the points by hand: same network, same step, custom data from now on.
+    def edit_data(
+        self, edit: Callable[[Array, Array, Array], tuple], problem: str = "binary"
+    ) -> dict[str, Any]:
+        """Change the points: same network, same step, custom data of the given problem from
+        now on (see with_data).
 
         ``edit`` gets (x, y, is_test) and returns new ones; it may raise InvalidInput.
         """
         with self.lock:
             x, y, is_test = edit(self.state.x, self.state.y, self.state.is_test)
-            self.state = with_data(self.state, x, y, is_test)
+            self.state = with_data(self.state, x, y, is_test, problem)
             self._changed()
             return self._frame()
 
     def data(self) -> tuple[Array, Array, Array]:
         with self.lock:
             return self.state.x, self.state.y, self.state.is_test
+
+    def data_csv(self) -> str:
+        """The points as a CSV file (app/run/points.py)."""
+        with self.lock:
+            state = self.state
+            return to_csv(state.x, state.y, state.is_test, state.config.problem)
 
     def export(self) -> dict[str, Any]:
         """The run as a network file (app/run/saved.py), ready for JSON."""

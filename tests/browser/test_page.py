@@ -508,7 +508,7 @@ def test_csv_round_trip_and_bad_files(page, tmp_path):
     expect(page.locator("#message")).to_contain_text("row 2: x2 is not a number")
     hostile = 'x1,x2,label\n0,0,"<img src=x onerror=window.hacked=1>"\n'
     upload(page, "#upload-csv", tmp_path / "hostile.csv", hostile)
-    expect(page.locator("#message")).to_contain_text("label must be 0 or 1")
+    expect(page.locator("#message")).to_contain_text("label must be a class from 0 to 4")
     assert page.evaluate("window.hacked") is None  # shown as text, never run
     assert page.evaluate(f"{POINTS.format('#plot-input')}.x.length") == 3  # kept
 
