@@ -197,3 +197,16 @@ def test_run_from_plain_checks_the_layers_shapes():
     with pytest.raises(InvalidInput) as raised:
         run_from_plain(plain)
     assert raised.value.field == "layers" and "expected 2x5, 5x1" in raised.value.message
+
+
+@pytest.mark.parametrize("dataset, problem", [("blobs", "multiclass"), ("gaussians", "regression")])
+def test_uploaded_points_of_every_problem_travel_in_the_file(dataset, problem):
+    state = new_state(TrainingConfig(dataset=dataset, optimizer="momentum", batch_size=9))
+    state = with_data(state, state.x, state.y, state.is_test, problem)
+    assert state.config.dataset in ("custom-classes", "custom-targets")
+    train_steps(state, 5)
+    copy = through_file(state)
+    assert_same_run(copy, state)
+    train_steps(state, 5)
+    train_steps(copy, 5)
+    assert_same_run(copy, state)
