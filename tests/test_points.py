@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 
 from app.errors import InvalidInput
 from app.main import create_app
+from app.pictures.encoding import PACKED_MEDIA_TYPE, unpack
 from app.run.points import from_csv, to_csv
 
 
@@ -95,16 +96,19 @@ def test_every_csv_rejection(text, message):
 def test_points_by_hand_keep_the_network(client):
     sid = new_session(client, dataset="xor")
     client.post(f"/api/sessions/{sid}/step", json={"steps": 10})
-    frame = client.post(f"/api/sessions/{sid}/points", json={"x1": 0.2, "x2": 0.3, "label": 1})
-    assert frame.status_code == 200
-    body = frame.json()
-    assert body["step"] == 10 and len(body["data"]["labels"]) == 201
-    assert body["data"]["labels"][-1] == 1 and body["data"]["is_test"][-1] is False
-    assert client.get(f"/api/sessions/{sid}").json()["config"]["dataset"] == "custom"
+    r = client.post(f"/api/sessions/{sid}/points", json={"x1": 0.2, "x2": 0.3, "label": 1})
+    assert r.status_code == 200
+    # Every edit answers with the config (now custom data) and the frame.
+    config, frame = r.json()["config"], r.json()["frame"]
+    assert config == client.get(f"/api/sessions/{sid}").json()["config"]
+    assert config["dataset"] == "custom" and config["hidden_layers"] == [8, 8]
+    assert frame["step"] == 10 and len(frame["data"]["labels"]) == 201
+    assert frame["data"]["labels"][-1] == 1 and frame["data"]["is_test"][-1] is False
     body = client.post(f"/api/sessions/{sid}/points/remove", json={"x1": 0.21, "x2": 0.3}).json()
-    assert len(body["data"]["labels"]) == 200
+    assert body["config"] == config and len(body["frame"]["data"]["labels"]) == 200
     body = client.delete(f"/api/sessions/{sid}/points").json()
-    assert body["data"]["labels"] == [] and body["metrics"]["train_loss"] is None
+    assert body["config"] == config and body["frame"]["data"]["labels"] == []
+    assert body["frame"]["metrics"]["train_loss"] is None
     # Nothing to learn from: Step and Phase say so, and change nothing.
     message = (
         "data: there are no training points to learn from: add points (click the plane) or"
@@ -135,7 +139,8 @@ def test_bad_points(client, body, field):
 def test_csv_upload_and_download(client):
     sid = new_session(client)
     r = put_csv(client, sid, b"x1,x2,label,split\n0,0,A,train\n1,1,B,test\n")
-    assert r.status_code == 200 and r.json()["data"]["is_test"] == [False, True]
+    assert r.status_code == 200 and r.json()["frame"]["data"]["is_test"] == [False, True]
+    assert r.json()["config"]["dataset"] == "custom"
     csv = client.get(f"/api/sessions/{sid}/data.csv")
     assert csv.headers["content-type"].startswith("text/csv")
     assert csv.text == "x1,x2,label,split\n0.0,0.0,0,train\n1.0,1.0,1,test\n"
@@ -191,12 +196,14 @@ def test_download_then_upload_is_the_same_run(client, config, custom):
 
 def test_an_upload_sets_the_problem_and_the_class_count(client):
     sid = new_session(client, dataset="xor")
-    r = put_csv(client, sid, b"x1,x2,label\n0,0,A\n1,1,D\n1,0,B\n")
-    assert r.json()["problem"] == "multiclass" and r.json()["network"]["sizes"] == [2, 8, 8, 4]
-    assert client.get(f"/api/sessions/{sid}").json()["config"]["classes"] == 4
-    r = put_csv(client, sid, b"x1,x2,target\n0,0,0.5\n1,1,-2\n")
-    assert r.json()["problem"] == "regression" and r.json()["network"]["sizes"] == [2, 8, 8, 1]
-    assert client.get(f"/api/sessions/{sid}").json()["config"]["dataset"] == "custom-targets"
+    body = put_csv(client, sid, b"x1,x2,label\n0,0,A\n1,1,D\n1,0,B\n").json()
+    assert body["frame"]["problem"] == "multiclass"
+    assert body["frame"]["network"]["sizes"] == [2, 8, 8, 4]
+    assert body["config"]["dataset"] == "custom-classes" and body["config"]["classes"] == 4
+    body = put_csv(client, sid, b"x1,x2,target\n0,0,0.5\n1,1,-2\n").json()
+    assert body["frame"]["problem"] == "regression"
+    assert body["frame"]["network"]["sizes"] == [2, 8, 8, 1]
+    assert body["config"]["dataset"] == "custom-targets"
     stepped = client.post(f"/api/sessions/{sid}/step", json={"steps": 3}).json()
     assert stepped["step"] == 3 and stepped["metrics"]["train_r2"] is not None
 
@@ -206,3 +213,13 @@ def test_only_test_points_leave_nothing_to_step_on(client):
     put_csv(client, sid, b"x1,x2,label,split\n0,0,A,test\n1,1,B,test\n")
     r = client.post(f"/api/sessions/{sid}/step")
     assert r.status_code == 422 and r.json()["detail"][0]["field"] == "data"
+
+
+def test_a_packed_edit_holds_the_config_and_the_frame(client):
+    # The page asks for packed answers: the config travels beside the packed frame.
+    sid = new_session(client, dataset="xor")
+    accept = {"Accept": f"{PACKED_MEDIA_TYPE}, application/json"}
+    r = client.post(f"/api/sessions/{sid}/points", json={"x1": 0, "x2": 0}, headers=accept)
+    assert r.headers["content-type"] == PACKED_MEDIA_TYPE
+    body = unpack(r.content)
+    assert body["config"]["dataset"] == "custom" and len(body["frame"]["data"]["labels"]) == 201

@@ -371,7 +371,9 @@ def test_csv_on_a_multiclass_run_starts_a_two_class_network(client):
         headers={"content-type": "text/csv"},
     )
     assert r.status_code == 200, r.text
-    assert r.json()["problem"] == "binary" and r.json()["network"]["sizes"] == [2, 8, 8, 1]
+    frame = r.json()["frame"]
+    assert frame["problem"] == "binary" and frame["network"]["sizes"] == [2, 8, 8, 1]
+    assert r.json()["config"]["dataset"] == "custom"
     assert client.post(f"/api/sessions/{sid}/step", json={"steps": 2}).json()["step"] == 2
 
 

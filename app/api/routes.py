@@ -173,8 +173,14 @@ def import_network(request: Request, session: SessionDep, body: NetworkFile) -> 
     return frame_response(request, {"config": session.config.to_dict(), "frame": frame})
 
 
+def _edited(request: Request, session: Session, frame: dict) -> Response:
+    # Edited points are custom data: the config changed too, so the answer carries it (the
+    # page takes the config from here rather than applying the rule itself).
+    return frame_response(request, {"config": session.config.to_dict(), "frame": frame})
+
+
 def _edit(request: Request, session: Session, edit) -> Response:
-    return frame_response(request, session.edit_data(edit))
+    return _edited(request, session, session.edit_data(edit))
 
 
 TWO_CLASS_ONLY = (
@@ -192,16 +198,17 @@ def _two_class(session: Session) -> None:
         raise InvalidInput("points", message)
 
 
-@router.post("/sessions/{session_id}/points", response_model=Frame, responses=FRAME)
+@router.post("/sessions/{session_id}/points", response_model=ConfigChanged, responses=FRAME)
 def add_point(request: Request, session: SessionDep, body: PointBody) -> Response:
-    """Add a training point of the given class (the data become custom)."""
+    """Add a training point of the given class (the data become custom): the new config and
+    frame."""
     _two_class(session)
     return _edit(
         request, session, lambda x, y, t: points.add_point(x, y, t, body.x1, body.x2, body.label)
     )
 
 
-@router.post("/sessions/{session_id}/points/remove", response_model=Frame, responses=FRAME)
+@router.post("/sessions/{session_id}/points/remove", response_model=ConfigChanged, responses=FRAME)
 def remove_point(request: Request, session: SessionDep, body: PointBody) -> Response:
     """Remove the point nearest (x1, x2), if one is close (5% of the plane's width)."""
     _two_class(session)
@@ -212,7 +219,7 @@ def remove_point(request: Request, session: SessionDep, body: PointBody) -> Resp
     )
 
 
-@router.delete("/sessions/{session_id}/points", response_model=Frame, responses=FRAME)
+@router.delete("/sessions/{session_id}/points", response_model=ConfigChanged, responses=FRAME)
 def clear_points(request: Request, session: SessionDep) -> Response:
     """Remove every point (the data become custom and empty)."""
     return _edit(request, session, lambda x, y, t: (x[:0], y[:0], t[:0]))
@@ -232,7 +239,7 @@ def download_csv(session: SessionDep) -> Response:
 
 @router.put(
     "/sessions/{session_id}/data.csv",
-    response_model=Frame,
+    response_model=ConfigChanged,
     responses={**FRAME, **TOO_LARGE},
     openapi_extra={"requestBody": {"required": True, **CSV}},
 )
@@ -247,7 +254,7 @@ async def upload_csv(request: Request, session: SessionDep) -> Response:
             raise HTTPException(413, f"file too large: at most {points.MAX_CSV_BYTES // 1024} KB")
     x, y, is_test, problem = points.from_csv(bytes(raw))
     frame = await run_in_threadpool(session.edit_data, lambda *_: (x, y, is_test), problem)
-    return frame_response(request, frame)
+    return _edited(request, session, frame)
 
 
 @router.post("/sessions/{session_id}/train", response_model=TrainingStatus, responses=SESSION)

@@ -316,6 +316,9 @@ class TrainingStatus(BaseModel):
 
 
 class ConfigChanged(BaseModel):
+    """The settings and the frame after a change that may change the settings: new settings,
+    an imported run, or points edited or uploaded (the data become custom)."""
+
     config: ConfigBody
     frame: Frame
 
