@@ -9,18 +9,14 @@ from pathlib import Path
 
 import plotly
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
-from starlette.exceptions import HTTPException
-from starlette.requests import ClientDisconnect
 
 from app.api.compare import router as compare_router
+from app.api.errors import add_error_handlers
 from app.api.routes import router
-from app.api.schemas import describe_error
 from app.api.security import SecurityHeaders
 from app.compare.classical import ComparisonCache
 from app.process import setup_process
@@ -57,9 +53,7 @@ def create_app(
     app.include_router(compare_router)
     # Classical models' fits, shared by every session (see ComparisonCache).
     app.state.comparisons = ComparisonCache()
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(HTTPException, _unreadable_body)
-    app.add_exception_handler(ClientDisconnect, _client_gone)
+    add_error_handlers(app)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index(request: Request) -> HTMLResponse:
@@ -81,36 +75,3 @@ def create_app(
 class Health(BaseModel):
     status: str
     sessions: int
-
-
-async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
-    """422 with one readable sentence per problem, naming the field and what it accepts."""
-    assert isinstance(exc, RequestValidationError)
-    detail = []
-    for error in exc.errors():
-        loc = [str(part) for part in error["loc"] if part not in ("body", "query", "path")]
-        # Undecodable JSON is located at a character position, which names no field.
-        field = "body" if error["type"] == "json_invalid" else ".".join(loc) or "body"
-        detail.append(
-            {"field": field, "message": describe_error(field, error), "type": error["type"]}
-        )
-    return JSONResponse({"detail": detail}, status_code=422)
-
-
-async def _unreadable_body(request: Request, exc: Exception) -> JSONResponse | Response:
-    """FastAPI answers 400 to a body it cannot even decode (bytes that are not UTF-8), and to
-    one cut short by a client that hung up (nobody reads that answer). No route here sends 400
-    itself, so a 400 is always one of those: give it the 422 any other bad body gets."""
-    assert isinstance(exc, HTTPException)
-    if exc.status_code == 400:
-        message = "body must be JSON (UTF-8 text)"
-        detail = [{"field": "body", "message": message, "type": "json_invalid"}]
-        return JSONResponse({"detail": detail}, status_code=422)
-    return await http_exception_handler(request, exc)
-
-
-async def _client_gone(request: Request, exc: Exception) -> Response:
-    """A client hung up while sending its body (a closed tab during a CSV upload). Nothing was
-    changed and nobody is listening: answer 499, as nginx does, rather than log a server error
-    with its traceback."""
-    return Response(status_code=499)

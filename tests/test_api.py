@@ -117,7 +117,7 @@ def in_range(field, low, high):
             "dataset",
             "dataset must be one of: "
             "class-ab, class-ab-noisy, xor, circle, moons, spiral, gaussian, custom, "
-            "spiral-arms, blobs, plane, gaussians",
+            "spiral-arms, blobs, custom-classes, plane, gaussians, custom-targets",
         ),
         (
             {"activation": "gelu"},
@@ -532,6 +532,65 @@ def test_export_and_import_a_trained_network(client):
     assert carried_on["step"] == 305
 
 
+def export_after(client, sid: str, steps: int) -> dict:
+    client.post(f"/api/sessions/{sid}/step", json={"steps": steps})
+    return client.get(f"/api/sessions/{sid}/export").json()
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+@pytest.mark.parametrize("batch_size", [None, 7])
+@pytest.mark.parametrize("data", ["built-in", "custom"])
+def test_an_imported_run_continues_exactly_as_the_original(client, optimizer, batch_size, data):
+    # Exported after 6 steps and imported into another session, 9 more steps there give the
+    # run of 15 steps without a break, to the bit (JSON floats read back exactly).
+    config = {"dataset": "moons", "optimizer": optimizer, "batch_size": batch_size, "seed": 3}
+    original = new_session(client, **config)
+    if data == "custom":
+        r = client.post(f"/api/sessions/{original}/points", json={"x1": 0.3, "x2": -0.7})
+        assert r.status_code == 200
+    exported = export_after(client, original, 6)
+    assert exported["version"] == 2 and "timeline" not in exported
+    assert ("data" in exported) == (data == "custom")
+    copy = new_session(client, dataset="xor")
+    restored = client.post(f"/api/sessions/{copy}/import", json=exported)
+    assert restored.status_code == 200, restored.text
+    assert restored.json()["frame"]["timeline"] == [6]
+    assert export_after(client, copy, 9) == export_after(client, original, 9)
+
+
+def test_an_exported_file_says_what_continues_the_run(client):
+    sid = new_session(client, dataset="xor", optimizer="adam", batch_size=10, hidden_layers=[3])
+    exported = export_after(client, sid, 4)
+    assert exported["optimizer"]["t"] == 4
+    assert [len(la["w"]) for la in exported["optimizer"]["m"]] == [2, 3]
+    generator = exported["batch_generator"]
+    assert generator["bit_generator"] == "PCG64"
+    # Strings: a browser's JSON.parse would round these 128-bit integers to doubles.
+    assert all(isinstance(v, str) and int(v) > 2**53 for v in generator["state"].values())
+
+
+def test_a_version_1_file_is_still_read(client):
+    sid = new_session(client, dataset="xor", optimizer="momentum", hidden_layers=[3])
+    exported = export_after(client, sid, 5)
+    old = {key: exported[key] for key in ("format", "config", "step", "layers")}
+    other = new_session(client)
+    r = client.post(f"/api/sessions/{other}/import", json={**old, "version": 1})
+    assert r.status_code == 200, r.text
+    again = client.get(f"/api/sessions/{other}/export").json()
+    assert again["layers"] == exported["layers"] and again["optimizer"] == {}
+
+
+def test_an_imported_custom_run_without_points_refuses_to_step(client):
+    sid = new_session(client, dataset="custom", hidden_layers=[3])
+    exported = client.get(f"/api/sessions/{sid}/export").json()
+    assert exported["data"] == {"x": [], "y": [], "is_test": []}
+    other = new_session(client)
+    assert client.post(f"/api/sessions/{other}/import", json=exported).status_code == 200
+    r = client.post(f"/api/sessions/{other}/step")
+    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "data"
+    assert "no training points" in r.json()["detail"][0]["message"]
+
+
 def broken(exported, **changes):
     return {**exported, **changes}
 
@@ -560,6 +619,45 @@ def broken(exported, **changes):
             lambda e: broken(e, layers=[{"w": [[0.0], [0.0, 0.0]], "b": [0.0]}]),
             "layers.0.w",
             "layers.0.w: every row of w has the same length",
+        ),
+        (
+            lambda e: broken(e, optimizer={"velocity": e["layers"]}),
+            "optimizer",
+            "optimizer: sgd remembers nothing (found velocity)",
+        ),
+        (
+            lambda e: broken(e, data={"x": [[0, 0]], "y": [0], "is_test": [False]}),
+            "data",
+            "data: only a run on custom points carries them (the others come from the seed)",
+        ),
+        (
+            lambda e: broken(e, data={"x": [[0, 11]], "y": [0], "is_test": [False]}),
+            "data.x.0.1",
+            "data.x.0.1: each point is two finite numbers from -10 to 10",
+        ),
+        (
+            lambda e: broken(e, data={"x": [[0, 0]] * 1001, "y": [0], "is_test": [False]}),
+            "data.x",
+            "data.x: at most 1000 points",
+        ),
+        (
+            lambda e: broken(
+                e, batch_generator={**e["batch_generator"], "state": {"state": "1", "inc": 3}}
+            ),
+            "batch_generator.state.inc",
+            "batch_generator: NumPy's PCG64 state as exported (state and inc as strings of"
+            " decimal digits below 2**128)",
+        ),
+        (
+            lambda e: broken(
+                e,
+                batch_generator={
+                    **e["batch_generator"],
+                    "state": {"state": str(2**128), "inc": "1"},
+                },
+            ),
+            "batch_generator.state.state",
+            None,
         ),
     ],
 )

@@ -5,7 +5,6 @@ import pytest
 
 from app.compare.classical import (
     MODELS,
-    CompareError,
     ComparisonCache,
     Settings,
     build_models,
@@ -16,6 +15,7 @@ from app.compare.classical import (
     grid_cells,
     is_classification,
 )
+from app.errors import InvalidInput
 from app.nn.datasets import extent, make_dataset
 
 SIDE = 20
@@ -127,10 +127,9 @@ def test_a_class_missing_from_training_is_never_predicted():
 def test_too_few_points_or_classes_is_a_clear_error(labels, test, message):
     y = np.array(labels)
     x = np.zeros((len(y), 2)) + np.arange(len(y))[:, None]
-    with pytest.raises(CompareError) as raised:
+    with pytest.raises(InvalidInput) as raised:
         compare(x, y, np.array(test, dtype=bool), (-1.5, 1.5), Settings(), seed=1, side=SIDE)
-    field, text = raised.value.args
-    assert field == "data" and message in text
+    assert raised.value.field == "data" and message in raised.value.message
 
 
 def test_two_points_of_two_classes_are_enough():
@@ -146,7 +145,7 @@ def test_only_class_labels_count_as_classification():
     assert not is_classification(np.array([0.0, np.nan]))
     assert not is_classification(np.array([-1.0, 1.0]))
     assert not is_classification(np.array([0.0, 256.0]))  # one byte per class
-    with pytest.raises(CompareError, match="class labels"):
+    with pytest.raises(InvalidInput, match="class labels"):
         compare(
             np.zeros((3, 2)), np.array([0.1, 0.7, 0.2]), np.zeros(3, bool), (0, 1), Settings(), 1, 5
         )
@@ -177,10 +176,10 @@ def test_a_failed_computation_is_not_cached():
     cache = ComparisonCache()
 
     def fail():
-        raise CompareError("data", "data: no")
+        raise InvalidInput("data", "data: no")
 
     for _ in range(2):
-        with pytest.raises(CompareError):
+        with pytest.raises(InvalidInput):
             cache.get("k", fail)
     assert cache.fits == 0
 

@@ -1,6 +1,7 @@
 """Frames: what each layer's panel holds, and that it is valid, stable JSON."""
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -12,7 +13,7 @@ from app.nn.model import Layer
 from app.pictures.geometry import contour_segments, pca_basis, tie_segments
 from app.pictures.panels import GRID_LINE_SAMPLES, GRID_LINES, Projection, phrase
 from app.run.config import TrainingConfig
-from app.run.state import new_state, with_weights
+from app.run.state import new_state
 from app.run.training import train_steps
 
 
@@ -81,7 +82,7 @@ def test_a_dead_last_layer_still_shows_the_output_units_line():
     config = TrainingConfig(dataset="circle", hidden_layers=(4,), activation="relu")
     fresh = new_state(config)
     dead = [Layer(fresh.layers[0].w, np.full(4, -100.0)), fresh.layers[1]]
-    frame, _ = build_frame(with_weights(config, dead, 0), {})
+    frame, _ = build_frame(replace(fresh, layers=dead, history=None), {})
     separator = frame["layers"][1]["separator"]
     assert separator is not None
     w_out = fresh.layers[1].w[:, 0]

@@ -60,9 +60,11 @@ def live_session(kind: str) -> str:
 
 
 # Checks left out: positive_data_acceptance, because a request can fit the schema and still be
-# refused with a 422 for what a schema cannot say (imported weights must fit their settings,
-# a view needs a layer of 3+ units, points are for two-class runs); the stateful checks
-# (use_after_free, ensure_resource_availability) need a stateful run, which this is not.
+# refused with a 422 for what a schema cannot say (an imported file's weights and optimizer
+# memory must fit its settings, and only custom data carry their points; a view needs a layer
+# of 3+ units; points are for two-class runs; a run with no points takes no step); the
+# stateful checks (use_after_free, ensure_resource_availability) need a stateful run, which
+# this is not.
 CHECKS = [
     not_a_server_error,
     status_code_conformance,

@@ -1,15 +1,15 @@
 """The timeline: bounded, evenly thinned, and able to show the run as it was."""
 
-import json
 import tracemalloc
 
 import numpy as np
 from sent import build_frame
+from through_json import through_json
 
 from app.nn.model import Layer
 from app.run.config import TrainingConfig
 from app.run.history import BUDGET_BYTES, History, capacity
-from app.run.state import TrainingState, at_snapshot, new_state
+from app.run.state import at_snapshot, new_state
 from app.run.training import train_steps
 
 
@@ -60,6 +60,6 @@ def test_a_snapshot_shows_the_run_as_it_was():
 def test_history_survives_a_snapshot_of_the_state():
     state = new_state(TrainingConfig())
     train_steps(state, 100)
-    copy = TrainingState.from_dict(json.loads(json.dumps(state.to_dict())))
+    copy = through_json(state)
     assert copy.history.steps == state.history.steps
     assert np.array_equal(copy.history.snapshots[5][0].w, state.history.snapshots[5][0].w)

@@ -93,3 +93,20 @@ print(json.dumps([before == after[: len(before)], configured]))
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     unchanged, configured = json.loads(out.stdout)
     assert unchanged and configured and set(configured) == {1}
+
+
+def test_bad_input_has_one_error_type():
+    # A 422 is made in one place (app/api/errors.py) from one exception, app.errors.InvalidInput:
+    # no route builds one by hand, and no room defines an error type of its own for bad input.
+    found = []
+    for name, path in modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "HTTPException":
+                status = node.args[0] if node.args else None
+                if isinstance(status, ast.Constant) and status.value == 422:
+                    found.append(f"{name}: HTTPException(422, ...)")
+            if isinstance(node, ast.ClassDef) and name != "app.errors":
+                bases = {getattr(base, "id", None) for base in node.bases}
+                if bases & {"ValueError", "Exception", "InvalidInput"}:
+                    found.append(f"{name}: class {node.name}")
+    assert found == []

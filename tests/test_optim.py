@@ -1,14 +1,13 @@
 """Optimizers and weight penalties against updates worked out by hand on a tiny network."""
 
-import json
-
 import numpy as np
 import pytest
+from through_json import through_json
 
 from app.nn.model import Layer
 from app.nn.optim import OptimizerSettings, penalised, step
 from app.run.config import TrainingConfig
-from app.run.state import TrainingState, new_state
+from app.run.state import new_state
 from app.run.training import train_steps
 
 W = np.array([[0.5], [-1.0]])
@@ -88,7 +87,7 @@ def test_optimizer_memory_is_saved_with_the_run(optimizer):
     config = TrainingConfig(dataset="moons", optimizer=optimizer, batch_size=16)
     state = new_state(config)
     train_steps(state, 30)
-    copy = TrainingState.from_dict(json.loads(json.dumps(state.to_dict())))
+    copy = through_json(state)
     train_steps(state, 30)
     train_steps(copy, 30)
     for a, b in zip(state.layers, copy.layers, strict=True):

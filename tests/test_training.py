@@ -1,14 +1,15 @@
 """Training runs: determinism, serialisation, the split, convergence and divergence."""
 
-import json
 from dataclasses import replace
 
 import numpy as np
 import pytest
 from sent import build_frame
+from through_json import through_json
 
 from app.run.config import TrainingConfig
-from app.run.state import TrainingState, new_state, reset_weights
+from app.run.saved import run_from_plain, run_to_plain
+from app.run.state import new_state, reset_weights
 from app.run.training import PHASES, advance_phase, train_steps
 
 
@@ -39,7 +40,7 @@ def test_same_config_same_run_bit_for_bit():
 def test_snapshot_round_trip_continues_identically():
     state = new_state(TrainingConfig(dataset="spiral", batch_size=8))
     train_steps(state, 50)
-    copy = TrainingState.from_dict(json.loads(json.dumps(state.to_dict())))
+    copy = through_json(state)
     train_steps(state, 50)
     train_steps(copy, 50)
     assert copy.step == state.step == 100
@@ -48,9 +49,9 @@ def test_snapshot_round_trip_continues_identically():
 
 def test_test_points_are_never_trained_on():
     state = new_state(TrainingConfig(dataset="circle", batch_size=10))
-    flipped = TrainingState.from_dict(state.to_dict())
+    flipped = run_from_plain(run_to_plain(state))
     flipped.y = np.where(flipped.is_test, 1 - flipped.y, flipped.y)
-    flipped = TrainingState.from_dict(flipped.to_dict())
+    flipped = run_from_plain(run_to_plain(flipped))
     train_steps(state, 100)
     train_steps(flipped, 100)
     assert same_weights(state, flipped)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.routes import SESSION, SessionDep
 from app.compare.classical import (
     BOUNDS,
     PANEL_RESOLUTION,
-    CompareError,
     ComparisonCache,
     Settings,
     cache_key,
@@ -82,12 +81,9 @@ def compare_models(
     settings = Settings(**query.model_dump())
     seed = session.config.seed
     key = cache_key(x, y, is_test, plane, settings, seed)
-    try:
-        # A sync route: this runs in the thread pool, never on the event loop.
-        result, cached = cache.get(
-            key, lambda: compare(x, y, is_test, plane, settings, seed, PANEL_RESOLUTION)
-        )
-    except CompareError as error:
-        field, message = error.args
-        raise HTTPException(422, [{"field": field, "message": message}]) from None
+    # A sync route: this runs in the thread pool, never on the event loop. Points the models
+    # cannot fit raise InvalidInput, which the app answers with a 422.
+    result, cached = cache.get(
+        key, lambda: compare(x, y, is_test, plane, settings, seed, PANEL_RESOLUTION)
+    )
     return {**result, "cached": cached}

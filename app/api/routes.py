@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import numpy as np
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 
 from app.api.frame_schema import Frame
 from app.api.schemas import (
@@ -24,14 +24,14 @@ from app.api.schemas import (
     ViewBody,
     options,
 )
+from app.errors import InvalidInput
 from app.nn.datasets import extent
-from app.nn.model import Layer
 from app.pictures.encoding import PACKED_MEDIA_TYPE, pack, to_json
 from app.pictures.frame import without_known_data
 from app.pictures.panels import Projection
 from app.run import points
 from app.run.history import MAX_SNAPSHOTS
-from app.run.state import with_weights
+from app.run.saved import run_from_network_file
 from app.sessions.session import Session
 from app.sessions.store import SessionStore
 
@@ -40,7 +40,7 @@ NOT_FOUND = {404: {"model": Detail, "description": "Session not found (unknown o
 # Every session route can answer 422: its session id is bounded, and most take a body.
 INVALID = {422: {"model": FieldErrors, "description": "A field out of range, named"}}
 SESSION = {**NOT_FOUND, **INVALID}
-TOO_LARGE = {413: {"model": Detail, "description": "File larger than 64 KB"}}
+TOO_LARGE = {413: {"model": Detail, "description": "File larger than 128 KB"}}
 # Any route answering with a frame sends it packed when asked (see app/pictures/encoding.py).
 PACKED = {"content": {PACKED_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}}
 FRAME = {**SESSION, 200: PACKED}
@@ -151,37 +151,36 @@ def phase(request: Request, session: SessionDep) -> Response:
 def change_view(request: Request, session: SessionDep, body: ViewBody) -> Response:
     """Show a layer of three or more units through PCA (2D or 3D) or chosen neurons."""
     projection = Projection(body.projection, body.dims, tuple(body.neurons))
-    try:
-        return frame_response(request, session.set_projection(body.layer, projection))
-    except ValueError as error:
-        field, message = error.args
-        raise HTTPException(422, [{"field": field, "message": message}]) from None
+    return frame_response(request, session.set_projection(body.layer, projection))
 
 
 @router.get("/sessions/{session_id}/export", response_model=NetworkFile, responses=SESSION)
-def export_network(session: SessionDep) -> dict:
-    """The trained network: settings, step and weights, as a JSON file to keep or share."""
-    return session.export()
+def export_network(session: SessionDep) -> JSONResponse:
+    """The run as a JSON file to keep or share: settings, step, weights, the optimizer's memory,
+    the batch generator's state, and the points if they are custom (not the timeline)."""
+    # Sent as it is: through the response model, the parts a file leaves out would come back
+    # as nulls.
+    return JSONResponse(session.export())
 
 
 @router.post("/sessions/{session_id}/import", response_model=ConfigChanged, responses=FRAME)
 def import_network(request: Request, session: SessionDep, body: NetworkFile) -> Response:
-    """Restore an exported network and carry on training from it."""
-    layers = [Layer(np.array(la.w, dtype=float), np.array(la.b, dtype=float)) for la in body.layers]
-    try:
-        state = with_weights(body.config.to_config(), layers, body.step)
-    except ValueError as error:
-        raise HTTPException(422, [{"field": "layers", "message": str(error)}]) from None
-    frame = session.restore(state)
+    """Restore an exported run and carry on training from it, as the original would."""
+    # Parts left out are None (a version 1 file has none of them); the config's None (full
+    # batch) is a value.
+    file = {**body.model_dump(exclude_none=True), "config": body.config.model_dump()}
+    frame = session.restore(run_from_network_file(file))
+    return frame_response(request, {"config": session.config.to_dict(), "frame": frame})
+
+
+def _edited(request: Request, session: Session, frame: dict) -> Response:
+    # Edited points are custom data: the config changed too, so the answer carries it (the
+    # page takes the config from here rather than applying the rule itself).
     return frame_response(request, {"config": session.config.to_dict(), "frame": frame})
 
 
 def _edit(request: Request, session: Session, edit) -> Response:
-    try:
-        return frame_response(request, session.edit_data(edit))
-    except ValueError as error:
-        field = str(error).partition(":")[0]
-        raise HTTPException(422, [{"field": field, "message": str(error)}]) from None
+    return _edited(request, session, session.edit_data(edit))
 
 
 TWO_CLASS_ONLY = (
@@ -196,19 +195,20 @@ def _two_class(session: Session) -> None:
     problem = session.config.problem
     if problem != "binary":
         message = TWO_CLASS_ONLY.format(kind=KINDS[problem])
-        raise HTTPException(422, [{"field": "points", "message": message}])
+        raise InvalidInput("points", message)
 
 
-@router.post("/sessions/{session_id}/points", response_model=Frame, responses=FRAME)
+@router.post("/sessions/{session_id}/points", response_model=ConfigChanged, responses=FRAME)
 def add_point(request: Request, session: SessionDep, body: PointBody) -> Response:
-    """Add a training point of the given class (the data become custom)."""
+    """Add a training point of the given class (the data become custom): the new config and
+    frame."""
     _two_class(session)
     return _edit(
         request, session, lambda x, y, t: points.add_point(x, y, t, body.x1, body.x2, body.label)
     )
 
 
-@router.post("/sessions/{session_id}/points/remove", response_model=Frame, responses=FRAME)
+@router.post("/sessions/{session_id}/points/remove", response_model=ConfigChanged, responses=FRAME)
 def remove_point(request: Request, session: SessionDep, body: PointBody) -> Response:
     """Remove the point nearest (x1, x2), if one is close (5% of the plane's width)."""
     _two_class(session)
@@ -219,7 +219,7 @@ def remove_point(request: Request, session: SessionDep, body: PointBody) -> Resp
     )
 
 
-@router.delete("/sessions/{session_id}/points", response_model=Frame, responses=FRAME)
+@router.delete("/sessions/{session_id}/points", response_model=ConfigChanged, responses=FRAME)
 def clear_points(request: Request, session: SessionDep) -> Response:
     """Remove every point (the data become custom and empty)."""
     return _edit(request, session, lambda x, y, t: (x[:0], y[:0], t[:0]))
@@ -228,35 +228,33 @@ def clear_points(request: Request, session: SessionDep) -> Response:
 @router.get(
     "/sessions/{session_id}/data.csv",
     response_class=Response,  # the schema then lists text/csv only
-    responses={200: {"description": "x1,x2,label,split", **CSV}, **SESSION},
+    responses={200: {"description": "x1,x2,label,split or x1,x2,target,split", **CSV}, **SESSION},
 )
 def download_csv(session: SessionDep) -> Response:
-    """The current points as CSV: x1,x2,label,split."""
+    """The current points as CSV: x1,x2,label,split (x1,x2,target,split for regression), every
+    number written so that it reads back exactly."""
     headers = {"Content-Disposition": 'attachment; filename="layerscope-data.csv"'}
-    return Response(points.to_csv(*session.data()), media_type="text/csv", headers=headers)
+    return Response(session.data_csv(), media_type="text/csv", headers=headers)
 
 
 @router.put(
     "/sessions/{session_id}/data.csv",
-    response_model=Frame,
+    response_model=ConfigChanged,
     responses={**FRAME, **TOO_LARGE},
     openapi_extra={"requestBody": {"required": True, **CSV}},
 )
 async def upload_csv(request: Request, session: SessionDep) -> Response:
-    """Replace the points with a CSV file (checked whole: on any error nothing changes)."""
+    """Replace the points with a CSV file: x1,x2,label (classes 0-4 or A-E) or x1,x2,target
+    (regression), optionally split (train or test). Checked whole: on any error nothing
+    changes."""
     raw = bytearray()
     async for chunk in request.stream():
         raw += chunk
         if len(raw) > points.MAX_CSV_BYTES:  # stop reading: never hold more than the limit
             raise HTTPException(413, f"file too large: at most {points.MAX_CSV_BYTES // 1024} KB")
-    try:
-        x, y, is_test = points.from_csv(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise HTTPException(422, [{"field": "file", "message": "file: not UTF-8 text"}]) from None
-    except points.CsvError as error:
-        raise HTTPException(422, [{"field": "file", "message": f"file: {error}"}]) from None
-    frame = await run_in_threadpool(session.edit_data, lambda *_: (x, y, is_test))
-    return frame_response(request, frame)
+    x, y, is_test, problem = points.from_csv(bytes(raw))
+    frame = await run_in_threadpool(session.edit_data, lambda *_: (x, y, is_test), problem)
+    return _edited(request, session, frame)
 
 
 @router.post("/sessions/{session_id}/train", response_model=TrainingStatus, responses=SESSION)
@@ -317,12 +315,7 @@ async def read_frame(
         return frame_response(request, frame)
 
     if at is not None:
-        try:
-            return await run_in_threadpool(lambda: answer(session.frame_at(at)))
-        except IndexError:
-            last = session.timeline_length() - 1
-            message = f"at must be a timeline index from 0 to {last}"
-            raise HTTPException(422, [{"field": "at", "message": message}]) from None
+        return await run_in_threadpool(lambda: answer(session.frame_at(at)))
     waited = 0.0
     if since is not None and since == session.revision:
         waited = await session.wait_for_news(since, store.news_wait)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
 from app.api.frame_schema import Frame
 from app.compare.classical import BOUNDS as CLASSICAL_BOUNDS
-from app.nn.datasets import DATASETS
+from app.nn.datasets import DATASETS, MAX_POINTS, TARGET_LIMIT
 from app.nn.features import FEATURES
 from app.nn.model import ACTIVATIONS
 from app.nn.optim import OPTIMIZERS, PENALTIES
@@ -119,6 +119,9 @@ class ViewBody(BaseModel):
 
 
 FiniteWeight = Annotated[float, Field(allow_inf_nan=False, ge=-1e6, le=1e6, strict=True)]
+# An optimizer's memory: Adam's mean of squared gradients may be far larger than any weight.
+FiniteNumber = Annotated[float, Field(allow_inf_nan=False, strict=True)]
+Coordinate = Annotated[float, Field(allow_inf_nan=False, ge=-10, le=10, strict=True)]
 
 
 def _rectangular(rows: list[list[float]]) -> list[list[float]]:
@@ -138,30 +141,117 @@ class LayerBody(BaseModel):
     b: list[FiniteWeight] = Field(min_length=1, max_length=8)
 
 
+class MemoryLayer(BaseModel):
+    """What an optimizer keeps for one layer: one number per weight and per bias."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    w: Annotated[
+        list[Annotated[list[FiniteNumber], Field(min_length=1, max_length=8)]],
+        AfterValidator(_rectangular),
+    ] = Field(min_length=1, max_length=8)
+    b: list[FiniteNumber] = Field(min_length=1, max_length=8)
+
+
+def _memory_layers() -> Any:
+    return Field(None, min_length=1, max_length=7)
+
+
+class OptimizerMemory(BaseModel):
+    """The optimizer's memory: none for SGD (or for a run that has not stepped yet), velocity
+    for momentum, and t (updates so far), m and v for Adam. Shapes are the layers' shapes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    velocity: list[MemoryLayer] | None = _memory_layers()
+    t: int | None = Field(None, ge=1, le=10**9, strict=True)
+    m: list[MemoryLayer] | None = _memory_layers()
+    v: list[MemoryLayer] | None = _memory_layers()
+
+
+def _below_2_128(digits: str) -> str:
+    if int(digits) >= 2**128:
+        raise ValueError("a 128-bit number: below 2**128")
+    return digits
+
+
+# A 128-bit unsigned integer in decimal digits: a string, so that a browser's JSON.parse (which
+# holds numbers as doubles) keeps every digit.
+UInt128 = Annotated[str, Field(pattern="^[0-9]{1,39}$"), AfterValidator(_below_2_128)]
+
+
+class GeneratorCounters(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    state: UInt128
+    inc: UInt128
+
+
+class BatchGenerator(BaseModel):
+    """The state of the random generator that draws the mini-batches (NumPy's PCG64)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    bit_generator: Literal["PCG64"]
+    state: GeneratorCounters
+    has_uint32: Annotated[Literal[0, 1], BeforeValidator(_not_bool)]
+    uinteger: int = Field(ge=0, le=2**32 - 1, strict=True)
+
+
+# A class number (0 = A, 1 = B, ...) or a regression target.
+Label = Annotated[float, Field(allow_inf_nan=False, ge=-TARGET_LIMIT, le=TARGET_LIMIT, strict=True)]
+
+
+class CustomData(BaseModel):
+    """A run's own points (custom data only): one entry per point in each list."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    x: list[Annotated[list[Coordinate], Field(min_length=2, max_length=2)]] = Field(
+        max_length=MAX_POINTS
+    )
+    y: list[Label] = Field(max_length=MAX_POINTS)
+    is_test: list[StrictBool] = Field(max_length=MAX_POINTS)
+
+
 # A whole, valid file (logistic regression on the textbook's points), for the API docs and for
 # the fuzz tests, which could hardly guess weights that fit their settings.
 NETWORK_EXAMPLE = {
     "format": "layerscope-network",
-    "version": 1,
-    "config": {"dataset": "class-ab", "hidden_layers": []},
-    "step": 0,
+    "version": 2,
+    "config": {"dataset": "class-ab", "hidden_layers": [], "optimizer": "momentum"},
+    "step": 1,
+    "diverged": False,
     "layers": [{"w": [[0.5], [-0.5]], "b": [0.0]}],
+    "optimizer": {"velocity": [{"w": [[0.01], [-0.01]], "b": [0.0]}]},
+    "batch_generator": {
+        "bit_generator": "PCG64",
+        "state": {
+            "state": "308137117962389019348422090397953527245",
+            "inc": "206211450262422079670053133917484111869",
+        },
+        "has_uint32": 0,
+        "uinteger": 0,
+    },
 }
 
 
 class NetworkFile(BaseModel):
-    """A trained network, as exported: its settings and weights (the data comes from the seed)."""
+    """A run, as exported: its settings, weights, optimizer memory and batch generator, and
+    its points if they are custom (built-in data come from the seed). Version 1 files hold
+    the settings and weights only; they are still read."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [NETWORK_EXAMPLE]})
 
     format: Literal["layerscope-network"] = "layerscope-network"
-    version: Annotated[Literal[1], BeforeValidator(_not_bool)] = 1
+    version: Annotated[Literal[1, 2], BeforeValidator(_not_bool)] = 2
     config: ConfigBody
     step: int = Field(0, ge=0, le=10**9, strict=True)
+    diverged: StrictBool = False
     layers: list[LayerBody] = Field(min_length=1, max_length=7)
-
-
-Coordinate = Annotated[float, Field(allow_inf_nan=False, ge=-10, le=10, strict=True)]
+    optimizer: OptimizerMemory | None = None
+    batch_generator: BatchGenerator | None = None
+    data: CustomData | None = None
 
 
 class PointBody(BaseModel):
@@ -197,6 +287,9 @@ class TrainingStatus(BaseModel):
 
 
 class ConfigChanged(BaseModel):
+    """The settings and the frame after a change that may change the settings: new settings,
+    an imported run, or points edited or uploaded (the data become custom)."""
+
     config: ConfigBody
     frame: Frame
 
@@ -246,54 +339,6 @@ class Options(BaseModel):
     defaults: ConfigBody
     limits: dict[str, Limit]
     choices: Choices
-
-
-def describe_error(field: str, error: dict[str, Any]) -> str:
-    """A sentence naming the field and what it accepts."""
-    if field.startswith("config."):  # an imported network's settings: same rules, full name
-        name = field.removeprefix("config.")
-        return "config." + _describe(name, error)
-    return _describe(field, error)
-
-
-def _describe(field: str, error: dict[str, Any]) -> str:
-    if error["type"] == "json_invalid":
-        return f"body must be JSON: {error.get('ctx', {}).get('error', error['msg'])}"
-    if field.startswith("hidden_layers."):
-        low, high = LIMITS["neurons"]
-        return f"hidden_layers: each layer has {low} to {high} neurons"
-    if field == "hidden_layers" and error["type"] == "too_long":
-        return f"hidden_layers: at most {LIMITS['hidden_layers'][1]} hidden layers"
-    if field in LIMITS:
-        low, high = LIMITS[field]
-        return f"{field} must be a finite number from {low:g} to {high:g}"
-    if field in ("x1", "x2"):
-        return f"{field} must be a finite number from -10 to 10"
-    if field == "label":
-        return "label must be 0 (class A) or 1 (class B)"
-    if field.startswith("layers") and error["type"] == "value_error":
-        return f"{field}: {error['ctx']['error']}"
-    if field.startswith("layers"):
-        return f"{field}: weights must be finite numbers from -1e6 to 1e6, at most 8 per row"
-    if field.startswith("neurons"):
-        return "neurons: 2 or 3 distinct neuron numbers, each from 0 to 7"
-    if field == "projection":
-        return "projection must be one of: pca, neurons"
-    if field == "at":
-        return "at must be a timeline index from 0 to the number of snapshots - 1"
-    if field == "known":
-        return "known must be a frame's data_id: 16 digits from 0-9 and a-f"
-    if field.startswith("features"):
-        return f"features: 1 to {len(FEATURES)} distinct names from: {', '.join(FEATURES)}"
-    if field == "dataset":
-        return f"dataset must be one of: {', '.join(DATASETS)}"
-    if field == "optimizer":
-        return f"optimizer must be one of: {', '.join(OPTIMIZERS)}"
-    if field == "regularization":
-        return f"regularization must be one of: {', '.join(PENALTIES)}"
-    if field == "activation":
-        return f"activation must be one of: {', '.join(ACTIVATIONS)}"
-    return f"{field}: {error['msg']}"
 
 
 def options() -> dict[str, Any]:

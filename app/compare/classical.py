@@ -6,7 +6,7 @@ grid the network's input plot shades. Each decision map travels as two byte stri
 confidence per cell, base64). Results are kept in a small
 shared cache keyed by the data and the settings, so looking again costs nothing.
 
-This module knows nothing of HTTP: bad data raises ``CompareError(field, message)``.
+This module knows nothing of HTTP: points it cannot compare on raise ``InvalidInput``.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
+from app.errors import InvalidInput
+
 Array = np.ndarray
 
 MODELS = ("logistic", "naive_bayes", "svm", "tree", "forest", "boosting")
@@ -39,10 +41,6 @@ MODELS = ("logistic", "naive_bayes", "svm", "tree", "forest", "boosting")
 PANEL_RESOLUTION = 50
 # Classes travel as one byte per cell.
 MAX_CLASS = 255
-
-
-class CompareError(ValueError):
-    """The points cannot be compared on; args are (field, message)."""
 
 
 @dataclass(frozen=True)
@@ -109,15 +107,15 @@ def build_models(settings: Settings, seed: int) -> dict[str, Pipeline]:
 
 
 def class_labels(x: Array, y: Array, is_test: Array) -> Array:
-    """The training labels as integers. Raises CompareError if they cannot be compared on."""
+    """The training labels as integers. Raises InvalidInput if they cannot be compared on."""
     if not is_classification(y):
-        raise CompareError(
+        raise InvalidInput(
             "data", f"data: the classical models need class labels (whole numbers 0 to {MAX_CLASS})"
         )
     train = y[~is_test].astype(int)
     if len(train) < 2 or len(np.unique(train)) < 2:
         found = len(np.unique(train))
-        raise CompareError(
+        raise InvalidInput(
             "data",
             "data: the classical models need at least 2 training points of 2 different classes "
             f"(there are {_count(len(train), 'training point')} of {_count(found, 'class')})",
@@ -192,7 +190,7 @@ def compare(
 
     Returns JSON-ready data: the grid's axis, the classes, and per model its decision map,
     training and test accuracy (None without test points) and fit time in milliseconds.
-    Raises CompareError if the points are not a classification problem of 2+ classes.
+    Raises InvalidInput if the points are not a classification problem of 2+ classes.
     """
     labels = class_labels(x, y, is_test)
     train, test = ~is_test, is_test

@@ -159,25 +159,41 @@ DATASETS: dict[str, Dataset] = {
     "moons": Dataset("Moons", moons, (-1.5, 1.5)),
     "spiral": Dataset("Spiral", spiral, (-1.5, 1.5)),
     "gaussian": Dataset("Gaussian blobs", gaussian, (-1.5, 1.5)),
+    # The learner's own points, one dataset per problem: clicked in (two classes) or uploaded.
     "custom": Dataset("Your own points (click the plane)", no_points, (-1.5, 1.5), exact=True),
     "spiral-arms": Dataset(
         "Spiral arms, one per class", spiral_arms, (-1.5, 1.5), problem="multiclass"
     ),
     "blobs": Dataset("Blobs, one per class", blobs, (-1.5, 1.5), problem="multiclass"),
+    "custom-classes": Dataset(
+        "Your own classes (upload a CSV)", no_points, (-1.5, 1.5), True, "multiclass"
+    ),
     "plane": Dataset("Tilted plane (regression)", plane, (-1.5, 1.5), problem="regression"),
     "gaussians": Dataset(
         "Sum of gaussians (regression)", gaussians, (-1.5, 1.5), problem="regression"
     ),
+    "custom-targets": Dataset(
+        "Your own targets (upload a CSV, regression)", no_points, (-1.5, 1.5), True, "regression"
+    ),
 }
-# Custom points may lie anywhere in this square (the plane shown grows to fit them).
+# The custom dataset of each problem.
+CUSTOM = {d.problem: name for name, d in DATASETS.items() if d.make is no_points}
+# Custom points may lie anywhere in this square (the plane shown grows to fit them), and their
+# regression targets anywhere from -TARGET_LIMIT to TARGET_LIMIT.
 CUSTOM_LIMIT = 10.0
+TARGET_LIMIT = 100.0
 MAX_POINTS = 1000
+
+
+def is_custom(name: str) -> bool:
+    """Whether the dataset's points are the learner's own (no seed can make them again)."""
+    return DATASETS[name].make is no_points
 
 
 def extent(name: str, x: Array) -> tuple[float, float]:
     """The square of the plane to show: the dataset's own, grown to fit custom points."""
     low, high = DATASETS[name].extent
-    if name != "custom" or len(x) == 0:
+    if not is_custom(name) or len(x) == 0:
         return low, high
     # Whole half-units with a margin, so that adding a point rarely moves the plane under the
     # learner's mouse.

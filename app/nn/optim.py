@@ -92,21 +92,3 @@ def _adam(
         for p, a, b in zip(layers, m, v, strict=True)
     ]
     return updated, {"t": t, "m": m, "v": v}
-
-
-def memory_to_dict(memory: dict[str, Any]) -> dict[str, Any]:
-    def plain(value: Any) -> Any:
-        if isinstance(value, list):
-            return [{"w": la.w.tolist(), "b": la.b.tolist()} for la in value]
-        return value
-
-    return {key: plain(value) for key, value in memory.items()}
-
-
-def memory_from_dict(d: dict[str, Any]) -> dict[str, Any]:
-    def layers(value: Any) -> Any:
-        if isinstance(value, list):
-            return [Layer(np.array(la["w"]), np.array(la["b"])) for la in value]
-        return value
-
-    return {key: layers(value) for key, value in d.items()}

@@ -8,7 +8,6 @@ cover the whole run, evenly, from step 0 to the latest.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
@@ -49,20 +48,3 @@ class History:
 
     def __len__(self) -> int:
         return len(self.steps)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "capacity": self.capacity,
-            "interval": self.interval,
-            "steps": list(self.steps),
-            "snapshots": [
-                [{"w": la.w.tolist(), "b": la.b.tolist()} for la in s] for s in self.snapshots
-            ],
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> History:
-        snapshots = [
-            [Layer(np.array(la["w"]), np.array(la["b"])) for la in s] for s in d["snapshots"]
-        ]
-        return cls(d["capacity"], d["interval"], list(d["steps"]), snapshots)

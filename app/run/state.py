@@ -1,8 +1,7 @@
 """A training run's state: its configuration, data, weights, step count and random state.
 
-``TrainingState`` is plain data, so a run can be saved with ``to_dict`` and continued
-elsewhere with ``from_dict`` (bit for bit: the random generator's state travels with it).
-The state knows nothing about HTTP or how it is drawn.
+``TrainingState`` is plain data, so a run can be saved and continued elsewhere bit for bit
+(``app/run/saved.py``). The state knows nothing about HTTP or how it is drawn.
 """
 
 from __future__ import annotations
@@ -12,14 +11,14 @@ from typing import Any
 
 import numpy as np
 
-from app.nn.datasets import make_dataset
+from app.nn.datasets import CUSTOM, make_dataset
 from app.nn.features import feature_map
 from app.nn.model import ForwardPass, Layer, init_layers
-from app.nn.optim import memory_from_dict, memory_to_dict
 from app.run.config import TrainingConfig
 from app.run.history import History, capacity
 
 Array = np.ndarray
+MIN_CLASSES = 3  # a multi-class run has at least three (two are a binary run)
 
 
 @dataclass
@@ -34,8 +33,8 @@ class TrainingState:
     diverged: bool = False
     history: History | None = None  # None: start one, with step 0's weights
     optimizer_memory: dict[str, Any] = field(default_factory=dict)
-    # Kept for display only, and not saved by to_dict: the last update's gradients, and a step
-    # being taken phase by phase (saving mid-step would save a batch that was already drawn).
+    # Kept for display only, and not saved (app/run/saved.py): the last update's gradients, and
+    # a step being taken phase by phase (saved as not yet begun).
     last_grads: list[Layer] | None = None
     previous_layers: list[Layer] | None = None
     pending: StepInProgress | None = None
@@ -51,38 +50,6 @@ class TrainingState:
         self.x_train = feature_map(self.config.features, self.x[training])
         self.y_train = self.y[training]
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-friendly snapshot of the whole run."""
-        return {
-            "config": self.config.to_dict(),
-            "x": self.x.tolist(),
-            "y": self.y.tolist(),
-            "is_test": self.is_test.tolist(),
-            "layers": [{"w": la.w.tolist(), "b": la.b.tolist()} for la in self.layers],
-            "rng": self.rng.bit_generator.state,
-            "step": self.step,
-            "diverged": self.diverged,
-            "history": self.history.to_dict(),
-            "optimizer_memory": memory_to_dict(self.optimizer_memory),
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> TrainingState:
-        rng = np.random.default_rng()
-        rng.bit_generator.state = d["rng"]
-        return cls(
-            config=TrainingConfig.from_dict(d["config"]),
-            x=np.array(d["x"], dtype=float).reshape(-1, 2),
-            y=np.array(d["y"], dtype=float),
-            is_test=np.array(d["is_test"], dtype=bool),
-            layers=[Layer(np.array(la["w"]), np.array(la["b"])) for la in d["layers"]],
-            rng=rng,
-            step=d["step"],
-            diverged=d["diverged"],
-            history=History.from_dict(d["history"]),
-            optimizer_memory=memory_from_dict(d["optimizer_memory"]),
-        )
-
 
 @dataclass
 class StepInProgress:
@@ -91,44 +58,49 @@ class StepInProgress:
     x: Array
     y: Array
     fwd: ForwardPass
+    # The batch generator's state before this step drew its batch: a run saved mid-step is
+    # saved as before the step, and draws the same batch again when continued.
+    generator_before: dict[str, Any]
     loss: float | None = None
     grads: list[Layer] | None = None
 
 
+# The seed's three independent streams: the data, the initial weights, the mini-batches.
+DATA, WEIGHTS, BATCHES = range(3)
+
+
+def _generator(config: TrainingConfig, stream: int) -> np.random.Generator:
+    return np.random.default_rng(np.random.SeedSequence(config.seed).spawn(3)[stream])
+
+
 def new_state(config: TrainingConfig) -> TrainingState:
     """Fresh data and fresh weights, both drawn from the config's seed."""
-    data_seed, weight_seed, batch_seed = np.random.SeedSequence(config.seed).spawn(3)
-    x, y, is_test = make_dataset(
+    x, y, is_test = seeded_data(config)
+    layers = init_layers(config.sizes, config.activation, _generator(config, WEIGHTS))
+    return TrainingState(config, x, y, is_test, layers, seeded_batches(config))
+
+
+def seeded_data(config: TrainingConfig) -> tuple[Array, Array, Array]:
+    """The config's points (x, y, is_test), drawn from its seed."""
+    return make_dataset(
         config.dataset,
         config.n_points,
         config.noise,
         config.test_fraction,
-        np.random.default_rng(data_seed),
+        _generator(config, DATA),
         config.classes,
     )
-    layers = init_layers(config.sizes, config.activation, np.random.default_rng(weight_seed))
-    return TrainingState(config, x, y, is_test, layers, np.random.default_rng(batch_seed))
+
+
+def seeded_batches(config: TrainingConfig) -> np.random.Generator:
+    """The generator that draws the config's mini-batches, as at step 0."""
+    return _generator(config, BATCHES)
 
 
 def reset_weights(state: TrainingState) -> TrainingState:
     """Start training again on the same data, from the seed's initial weights."""
     fresh = new_state(state.config)
     return replace(fresh, x=state.x, y=state.y, is_test=state.is_test, history=fresh.history)
-
-
-def with_weights(config: TrainingConfig, layers: list[Layer], step: int) -> TrainingState:
-    """A run of this config restored to the given weights and step (data from the seed).
-
-    Raises ValueError if the weights' shapes do not fit the config's network.
-    """
-    sizes = config.sizes
-    expected = [(a, b) for a, b in zip(sizes[:-1], sizes[1:], strict=True)]
-    found = [(la.w.shape, la.b.shape) for la in layers]
-    if found != [((a, b), (b,)) for a, b in expected]:
-        shapes = ", ".join(f"{a}x{b}" for a, b in expected)
-        raise ValueError(f"layers: shapes do not match the config's network (expected {shapes})")
-    fresh = new_state(config)
-    return replace(fresh, layers=layers, step=step, history=None)
 
 
 def at_snapshot(state: TrainingState, index: int) -> TrainingState:
@@ -144,13 +116,20 @@ def at_snapshot(state: TrainingState, index: int) -> TrainingState:
     )
 
 
-def with_data(state: TrainingState, x: Array, y: Array, is_test: Array) -> TrainingState:
-    """The same network, carrying on with other (custom) points.
+def with_data(
+    state: TrainingState, x: Array, y: Array, is_test: Array, problem: str = "binary"
+) -> TrainingState:
+    """The same network, carrying on with other (custom) points of the given problem.
 
-    Custom points are two-class: a run of another problem gets a fresh two-class network
-    (from the seed), as its output layer does not fit.
+    Multi-class points keep the run's class count if their labels fit it, else take as many
+    classes as their highest label needs. A network whose output does not fit the points
+    (another problem, another class count) starts afresh from the seed.
     """
-    config = replace(state.config, dataset="custom")
-    if config.sizes != state.config.sizes:
+    config = replace(state.config, dataset=CUSTOM[problem])
+    if problem == "multiclass":
+        needed = int(y.max()) + 1 if len(y) else MIN_CLASSES
+        kept = state.config.classes if state.config.problem == "multiclass" else MIN_CLASSES
+        config = replace(config, classes=max(needed, kept))
+    if config.sizes != state.config.sizes or config.problem != state.config.problem:
         return replace(new_state(config), x=x, y=y, is_test=is_test)
     return replace(state, config=config, x=x, y=y, is_test=is_test, pending=None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from app.errors import InvalidInput
 from app.nn.model import Layer, backward, forward, loss
 from app.nn.optim import penalised
 from app.nn.optim import step as optim_step
@@ -37,8 +38,10 @@ def advance_phase(state: TrainingState) -> str | None:
         return None
     with np.errstate(over="ignore", invalid="ignore"):
         if step is None:
+            before = state.rng.bit_generator.state
             x, y = _batch(state)
-            state.pending = StepInProgress(x, y, forward(state.layers, x, activation, problem))
+            fwd = forward(state.layers, x, activation, problem)
+            state.pending = StepInProgress(x, y, fwd, generator_before=before)
             return "forward"
         if step.loss is None:
             step.loss = loss(problem, step.fwd, step.y)
@@ -86,6 +89,16 @@ def train_steps(state: TrainingState, n: int) -> int:
             if state.diverged or not _train_step(state):
                 return taken
     return n
+
+
+def require_training_points(state: TrainingState) -> None:
+    """Raise InvalidInput if the run has no training points: a step would learn nothing."""
+    if len(state.y_train) == 0:
+        raise InvalidInput(
+            "data",
+            "data: there are no training points to learn from: add points (click the plane) or"
+            " upload a CSV",
+        )
 
 
 def _batch(state: TrainingState) -> tuple[Array, Array]:

@@ -16,12 +16,15 @@ from typing import Any
 
 import numpy as np
 
+from app.errors import InvalidInput
 from app.nn.features import RAW
 from app.pictures.frame import build_frame
 from app.pictures.panels import Projection
 from app.run.config import TrainingConfig
+from app.run.points import to_csv
+from app.run.saved import network_file
 from app.run.state import TrainingState, at_snapshot, new_state, reset_weights, with_data
-from app.run.training import advance_phase, train_steps
+from app.run.training import advance_phase, require_training_points, train_steps
 
 Array = np.ndarray
 
@@ -49,18 +52,22 @@ class Session:
 
     def step(self, n: int) -> dict[str, Any]:
         with self.lock:
+            require_training_points(self.state)
             self.training = False
             self._advance(n)
             return self._frame()
 
-    def edit_data(self, edit: Callable[[Array, Array, Array], tuple]) -> dict[str, Any]:
-        """Change the points by hand: same network, same step, custom data from now on.
+    def edit_data(
+        self, edit: Callable[[Array, Array, Array], tuple], problem: str = "binary"
+    ) -> dict[str, Any]:
+        """Change the points: same network, same step, custom data of the given problem from
+        now on (see with_data).
 
-        ``edit`` gets (x, y, is_test) and returns new ones; it may raise ValueError.
+        ``edit`` gets (x, y, is_test) and returns new ones; it may raise InvalidInput.
         """
         with self.lock:
             x, y, is_test = edit(self.state.x, self.state.y, self.state.is_test)
-            self.state = with_data(self.state, x, y, is_test)
+            self.state = with_data(self.state, x, y, is_test, problem)
             self._changed()
             return self._frame()
 
@@ -68,15 +75,16 @@ class Session:
         with self.lock:
             return self.state.x, self.state.y, self.state.is_test
 
-    def export(self) -> dict[str, Any]:
+    def data_csv(self) -> str:
+        """The points as a CSV file (app/run/points.py)."""
         with self.lock:
-            return {
-                "format": "layerscope-network",
-                "version": 1,
-                "config": self.state.config.to_dict(),
-                "step": self.state.step,
-                "layers": [{"w": la.w.tolist(), "b": la.b.tolist()} for la in self.state.layers],
-            }
+            state = self.state
+            return to_csv(state.x, state.y, state.is_test, state.config.problem)
+
+    def export(self) -> dict[str, Any]:
+        """The run as a network file (app/run/saved.py), ready for JSON."""
+        with self.lock:
+            return network_file(self.state)
 
     def restore(self, state: TrainingState) -> dict[str, Any]:
         """Continue from an imported network."""
@@ -89,6 +97,7 @@ class Session:
     def phase_step(self) -> dict[str, Any]:
         """Pause, then do just the next phase of a step: forward, loss, backward or update."""
         with self.lock:
+            require_training_points(self.state)
             self.training = False
             if not self.state.diverged:
                 self.phase = advance_phase(self.state)
@@ -98,20 +107,19 @@ class Session:
             return self._frame()
 
     def set_projection(self, layer: int, projection: Projection) -> dict[str, Any]:
-        """Show a layer panel another way. Raises ValueError (field, message) if it cannot be."""
+        """Show a layer panel another way. Raises InvalidInput if it cannot be."""
         with self.lock:
             units = self._panel_units().get(layer)
             if units is None or units < 3:
                 wide = sorted(i for i, n in self._panel_units().items() if n >= 3)
-                raise ValueError(
-                    "layer", f"layer must be a panel of 3 or more units: one of {wide}"
-                )
+                message = f"layer must be a panel of 3 or more units: one of {wide}"
+                raise InvalidInput("layer", message)
             if projection.kind == "neurons":
                 picked = projection.neurons
                 if len(picked) != projection.dims or len(set(picked)) != len(picked):
-                    raise ValueError("neurons", f"neurons: {projection.dims} distinct numbers")
+                    raise InvalidInput("neurons", f"neurons: {projection.dims} distinct numbers")
                 if max(picked) >= units:
-                    raise ValueError("neurons", f"neurons: each from 0 to {units - 1}")
+                    raise InvalidInput("neurons", f"neurons: each from 0 to {units - 1}")
             self.projections[layer] = projection
             self._changed()
             return self._frame()
@@ -221,17 +229,14 @@ class Session:
             return self._frame()
 
     def frame_at(self, index: int) -> dict[str, Any]:
-        """The frame of one timeline snapshot. Raises IndexError if there is no such snapshot."""
+        """The frame of one timeline snapshot. Raises InvalidInput if there is no such one."""
         with self.lock:
             if not 0 <= index < len(self.state.history):
-                raise IndexError(index)
+                last = len(self.state.history) - 1
+                raise InvalidInput("at", f"at must be a timeline index from 0 to {last}")
             snapshot = at_snapshot(self.state, index)
             body, self._bases = build_frame(snapshot, self._bases, self.projections)
             return {**self._status(), **body, "timeline_index": index}
-
-    def timeline_length(self) -> int:
-        with self.lock:
-            return len(self.state.history)
 
     def summary(self) -> dict[str, Any]:
         with self.lock:

@@ -159,7 +159,7 @@ async function changeView(body) {
 }
 
 const MAX_IMPORT_BYTES = 1_000_000;  // an 8x8x6 network is about 10 KB
-const MAX_CSV_BYTES = 64 * 1024;  // the server's limit too
+const MAX_CSV_BYTES = 128 * 1024;  // the server's limit too
 
 async function exportNetwork() {
   const file = await client.exportNetwork();

@@ -38,9 +38,9 @@ register({
     "page.own.remove.title": "Clicks remove the nearest point (as shift-click always does).",
     "page.own.clear": "Clear all",
     "page.own.download": "Download CSV",
-    "page.own.download.title": "The points as a CSV file: x1,x2,label,split",
+    "page.own.download.title": "The points as a CSV file: x1,x2,label,split (x1,x2,target,split for regression), every number exact",
     "page.own.upload": "Upload CSV",
-    "page.own.upload.title": "A CSV file with the columns x1,x2,label (0/1 or A/B) and optionally split (train/test), at most 1000 rows.",
+    "page.own.upload.title": "A CSV file with the columns x1,x2,label (a class: 0 to 4, or A to E) or x1,x2,target (a regression value from -100 to 100), and optionally split (train/test), at most 1000 rows.",
 
     "page.guide": "Guided: the textbook example",
     "page.guide.hint": "Four points: A at (0,3) and (3,0), B at (1,2) and (2,1). Try the three steps in order.",
@@ -162,9 +162,9 @@ register({
     "page.own.remove.title": "클릭하면 가장 가까운 점을 지웁니다(Shift+클릭과 같음).",
     "page.own.clear": "모두 지우기",
     "page.own.download": "CSV 내려받기",
-    "page.own.download.title": "점들을 CSV 파일로 내려받기: x1,x2,label,split",
+    "page.own.download.title": "점들을 CSV 파일로 내려받기: x1,x2,label,split (회귀는 x1,x2,target,split), 모든 숫자를 정확하게",
     "page.own.upload": "CSV 올리기",
-    "page.own.upload.title": "x1,x2,label(0/1 또는 A/B) 열과, 필요하면 split(train/test) 열이 있는 CSV 파일. 최대 1000행.",
+    "page.own.upload.title": "x1,x2,label(클래스: 0~4 또는 A~E) 또는 x1,x2,target(회귀 값: -100~100) 열과, 필요하면 split(train/test) 열이 있는 CSV 파일. 최대 1000행.",
 
     "page.guide": "따라 하기: 교과서 예제",
     "page.guide.hint": "점 네 개: A는 (0,3)과 (3,0), B는 (1,2)와 (2,1)에 있습니다. 세 단계를 차례로 해 보세요.",
