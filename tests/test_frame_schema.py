@@ -37,10 +37,14 @@ def frames() -> dict[str, list[dict]]:
             assert created.status_code == 201, created.text
             body = created.json()
             url = f"/api/sessions/{body['session_id']}"
-            if name == "no points":
-                client.delete(f"{url}/points")
-            stepped = client.post(f"{url}/step", json={"steps": 40}).json()
-            phased = client.post(f"{url}/phase").json()
+            if name == "no points":  # nothing to train on: Step and Phase step are refused
+                cleared = client.delete(f"{url}/points").json()["frame"]
+                assert client.post(f"{url}/step", json={"steps": 40}).status_code == 422
+                assert client.post(f"{url}/phase").status_code == 422
+                stepped = phased = cleared
+            else:
+                stepped = client.post(f"{url}/step", json={"steps": 40}).json()
+                phased = client.post(f"{url}/phase").json()
             known = client.get(f"{url}/frame", params={"known": stepped["data_id"]}).json()
             snapshot = client.get(f"{url}/frame", params={"at": 0}).json()
             packed = client.get(f"{url}/frame", headers={"Accept": PACKED_MEDIA_TYPE})
