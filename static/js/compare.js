@@ -92,8 +92,10 @@ function classMap(axis, classRows, top) {
 }
 
 export class Compare {
-  constructor(client, root) {
+  // state: the page's ConfigState (the run's seed is part of what the models are fitted on).
+  constructor(client, state, root) {
     this.client = client;
+    this.state = state;
     this.root = root;
     this.details = root.querySelector("details");
     this.grid = root.querySelector(".compare-grid");
@@ -120,7 +122,7 @@ export class Compare {
   showFrame(frame) {
     this.frame = frame;
     if (!this.open) return;
-    if (this.fitted?.key !== dataKey(frame, this.client.config?.seed)) {
+    if (this.fitted?.key !== dataKey(frame, this.state.run?.seed)) {
       this.refresh();
       return;
     }
@@ -134,7 +136,7 @@ export class Compare {
     if (!this.frame) return;
     const generation = ++this.generation;
     const frame = this.frame;
-    const key = dataKey(frame, this.client.config?.seed);
+    const key = dataKey(frame, this.state.run?.seed);
     this.drawNetwork();
     this.say(() => t("compare.fitting"));
     try {

@@ -14,7 +14,8 @@ function perLayer(values) {
   return values.map((v, i) => `L${i + 1} ${v.toExponential(1)}`).join("\n");
 }
 
-export function showLoop(frame, config) {
+/** @param {import("./frame_types.js").Frame} frame */
+export function showLoop(frame) {
   const loop = frame.loop;
   const sizes = frame.network.sizes.join("-");
   const sample = loop.sample;

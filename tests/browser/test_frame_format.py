@@ -76,11 +76,12 @@ def test_the_page_reads_every_kind_of_array_as_python_does(page):
 
 POLL_TWICE = """async (config) => {
   const { SessionClient } = await import("/static/js/api.js");
+  const { ConfigState } = await import("/static/js/state.js");
   const asked = [];
   const fetchAll = window.fetch;
   window.fetch = (url, options) => { asked.push(String(url)); return fetchAll(url, options); };
   try {
-    const client = new SessionClient();
+    const client = new SessionClient(new ConfigState());
     await client.create(config);
     await client.step(7);
     const first = await client.frame();
