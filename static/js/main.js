@@ -41,10 +41,10 @@ const timeline = new Timeline(client, {
 });
 
 // Read by the browser tests and the benchmark: how many frames were drawn, how long drawing
-// them took, and the last few hundred times one by one (for a median).
+// them took, and the last few hundred times one by one (for a median); the last frame drawn.
 const RECENT_RENDERS = 500;
 const renderStats = { frames: 0, totalMs: 0, lastMs: 0, recentMs: [] };
-window.layerscope = { renderStats, sessionId: () => client.id };
+window.layerscope = { renderStats, sessionId: () => client.id, frame: () => plots.frame };
 
 function format(value) {
   if (value === null || value === undefined) return "–";
@@ -59,6 +59,7 @@ function say(text) {
   $("message").textContent = text ?? "";
 }
 
+/** @param {import("./frame_types.js").Frame} frame */
 async function showFrame(frame) {
   const started = performance.now();
   $("step-count").textContent = String(frame.step);
@@ -68,7 +69,7 @@ async function showFrame(frame) {
   if (frame.stopped_reason) say(stoppedMessage(frame));
   if (frame.timeline_index === null) timeline.follow(frame);
   showLoop(frame);
-  network.draw(frame.network, frame.training);
+  network.draw(frame.network, frame.palette, frame.training);
   compare.showFrame(frame);  // does nothing unless the Compare view is open
   await plots.draw(frame);
   renderStats.lastMs = performance.now() - started;
@@ -79,6 +80,7 @@ async function showFrame(frame) {
 }
 
 // Classes are scored by accuracy, a regression by R² (what share of the values' spread it explains).
+/** @param {import("./frame_types.js").Frame} frame */
 function showScores(frame) {
   const regression = frame.problem === "regression";
   for (const split of ["train", "test"]) {
@@ -299,7 +301,7 @@ async function start() {
     showPlaying(player.playing);
     settings.translate();
     const frame = plots.frame;
-    if (frame) { showScores(frame); showLoop(frame); timeline.translate(frame); network.draw(frame.network); plots.relabel(); }
+    if (frame) { showScores(frame); showLoop(frame); timeline.translate(frame); network.draw(frame.network, frame.palette); plots.relabel(); }
   });
   document.body.dataset.ready = "true";
 }

@@ -11,6 +11,8 @@
 // Plotly's zsmooth "fast"). What is drawn stays readable as `element.overlay.traces`,
 // as Plotly's own traces are as `element.data`.
 
+import { scaleColor, shadeTable } from "./color_scale.js";
+
 const EASE = (s) => (s < 0.5 ? 4 * s * s * s : 1 - (-2 * s + 2) ** 3 / 2);  // cubic in-out
 
 // The overlay of a plot element, made on first use. The plot must have been drawn once.
@@ -25,40 +27,9 @@ function dashes(dash, width) {
   return { dot: [d, d], dash: [3 * d, 3 * d], longdash: [5 * d, 5 * d], dashdot: [3 * d, d, d, d] }[dash] ?? [];
 }
 
-// A colour as "#rrggbb" or "rgb(r, g, b)", as [r, g, b].
-function rgb(colour) {
-  if (colour.startsWith("#")) return [1, 3, 5].map((i) => parseInt(colour.slice(i, i + 2), 16));
-  return colour.match(/[\d.]+/g).slice(0, 3).map(Number);
-}
-
-// A number's colour on a colour scale of [share, colour] stops, [r, g, b] as Plotly blends them.
-function scaleRgb(scale, cmin, cmax, value) {
-  const share = Math.min(Math.max((value - cmin) / (cmax - cmin || 1), 0), 1);
-  const k = Math.max(scale.findIndex(([at]) => at >= share), 1);
-  const [[a, low], [b, high]] = [scale[k - 1], scale[k]];
-  const u = b > a ? (share - a) / (b - a) : 0;
-  const [p, q] = [rgb(low), rgb(high)];
-  return p.map((v, i) => Math.round(v + (q[i] - v) * u));
-}
-
-function scaleColor(scale, cmin, cmax, value) {
-  return `rgb(${scaleRgb(scale, cmin, cmax, value).join(",")})`;
-}
-
 // A heatmap's colours looked up rather than blended per cell. 1024 steps: finer than the
 // narrowest band of a multi-class map's scale, so no cell takes its neighbour band's colour.
 const SHADES = 1024;
-const shadeTables = new Map();  // by colour scale: a page uses a handful
-
-function shadeTable(colorscale) {
-  const key = JSON.stringify(colorscale);
-  if (!shadeTables.has(key)) {
-    const table = new Uint8ClampedArray(SHADES * 3);
-    for (let i = 0; i < SHADES; i++) table.set(scaleRgb(colorscale, 0, SHADES - 1, i), i * 3);
-    shadeTables.set(key, table);
-  }
-  return shadeTables.get(key);
-}
 
 // A style given once for the trace or per point (a plain or typed array).
 const each = (value, i) => (Array.isArray(value) || ArrayBuffer.isView(value) ? value[i] : value);
@@ -130,7 +101,7 @@ class Overlay {
     [this.cells.width, this.cells.height] = [columns, rows];
     const cells = this.cells.getContext("2d");
     const image = cells.createImageData(columns, rows);
-    const table = shadeTable(trace.colorscale);
+    const table = shadeTable(trace.colorscale, SHADES);
     const { zmin, zmax } = trace;
     const scale = (SHADES - 1) / (zmax - zmin || 1);
     for (let row = 0; row < rows; row++) {

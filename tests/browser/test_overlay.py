@@ -97,11 +97,11 @@ def test_overlay_colours_values_on_a_colour_scale_as_plotly_does(page):
     page.evaluate(SETUP, {"x": [], "y": []})
     pairs = page.evaluate(
         """async (values) => {
-          const { VALUE_SCALE } = await import("/static/js/colors.js");
+          const scale = window.layerscope.frame().palette.value;  // the server's, for values
           const div = window.testPlot;
           const x = values.map((_, i) => -1.5 + i * 0.8);
           const y = values.map(() => 5);
-          const marker = { size: 12, color: values, colorscale: VALUE_SCALE, cmin: -1, cmax: 1 };
+          const marker = { size: 12, color: values, colorscale: scale, cmin: -1, cmax: 1 };
           await Plotly.react(div, [{ type: "scatter", mode: "markers", x, y, marker }], div.layout);
           div.overlay.draw([{ mode: "markers", x, y, marker }]);
           const context = div.querySelector("canvas.plot-overlay").getContext("2d");
