@@ -12,8 +12,11 @@ const STOPS = [
 ];
 export const OWN = 2;
 
+// Every coordinate t of the way from a to b. A gap stays a gap: NaN in a packed frame's typed
+// arrays does so by itself (and the result is a typed array too), null in JSON's lists is kept.
+/** @param {import("./frame_types.js").XY} a @param {import("./frame_types.js").XY} b */
 function lerpXY(a, b, t) {
-  const lerp = (key) => a[key].map((v, k) => (v === null ? null : v + (b[key][k] - v) * t));
+  const lerp = (key) => a[key].map((v, k) => (v === null || b[key][k] === null ? null : v + (b[key][k] - v) * t));
   return { x: lerp("x"), y: lerp("y") };
 }
 

@@ -3,13 +3,14 @@
 // heatmap, hover, clicks); restyling hundreds of SVG markers and long grid paths every frame
 // was most of the page's drawing time, and a canvas draws them in about a millisecond.
 //
-// Traces are given in Plotly's format and subset: mode "lines" (x, y with null for a gap;
-// line.color, width, dash), mode "markers" (marker.size, color: one colour, a colour per point
-// or numbers on marker.colorscale from cmin to cmax; symbol "circle" or "circle-open", one or
-// per point; marker.line.color and width), or type "heatmap" (x and y the cells' centres, evenly
-// spaced; z by rows, the first at the bottom; colorscale from zmin to zmax; drawn smooth, as
-// Plotly's zsmooth "fast"). What is drawn stays readable as `element.overlay.traces`,
-// as Plotly's own traces are as `element.data`.
+// Traces are given in Plotly's format and subset: mode "lines" (x, y plain or typed arrays,
+// with a gap wherever a value is null or NaN; line.color, width, dash), mode "markers"
+// (marker.size, color: one colour, a colour per point or numbers on marker.colorscale from cmin
+// to cmax; symbol "circle" or "circle-open", one or per point; marker.line.color and width; a
+// point with a null or NaN coordinate is left out), or type "heatmap" (x and y the cells'
+// centres, evenly spaced; z by rows, the first at the bottom; colorscale from zmin to zmax;
+// drawn smooth, as Plotly's zsmooth "fast"). What is drawn stays readable as
+// `element.overlay.traces`, as Plotly's own traces are as `element.data`.
 
 import { scaleColor, shadeTable } from "./color_scale.js";
 
@@ -34,11 +35,15 @@ const SHADES = 1024;
 // A style given once for the trace or per point (a plain or typed array).
 const each = (value, i) => (Array.isArray(value) || ArrayBuffer.isView(value) ? value[i] : value);
 
+// A coordinate to draw: a number, not a gap (null in JSON, NaN in a packed frame's arrays).
+const present = Number.isFinite;
+
 // The picture `share` of the way (0 to 1, eased) from the one on screen to the new traces.
 function glide(from, to, share) {
   if (share >= 1 || !from || from.length !== to.length) return to;
   const s = EASE(share);
-  const mix = (a, b) => b.map((v, k) => (v === null || a[k] === null || a[k] === undefined ? v : a[k] + (v - a[k]) * s));
+  // A gap, before or after, is shown as the new picture has it.
+  const mix = (a, b) => b.map((v, k) => (present(v) && present(a[k]) ? a[k] + (v - a[k]) * s : v));
   return to.map((trace, i) => {
     const was = from[i];
     if (!was || was.x.length !== trace.x.length) return trace;
@@ -148,7 +153,7 @@ function drawLine(context, trace, px, py) {
   let open = false;
   for (let k = 0; k < trace.x.length; k++) {
     const [x, y] = [trace.x[k], trace.y[k]];
-    if (x === null || y === null) { open = false; continue; }
+    if (!present(x) || !present(y)) { open = false; continue; }
     if (open) context.lineTo(px(x), py(y));
     else context.moveTo(px(x), py(y));
     open = true;
@@ -170,7 +175,7 @@ function drawMarkers(context, trace, px, py) {
     return typeof color === "number" ? scaleColor(marker.colorscale, marker.cmin, marker.cmax, color) : color;
   };
   for (let i = 0; i < trace.x.length; i++) {
-    if (trace.x[i] === null || trace.y[i] === null) continue;
+    if (!present(trace.x[i]) || !present(trace.y[i])) continue;
     context.beginPath();
     context.arc(px(trace.x[i]), py(trace.y[i]), radius, 0, 2 * Math.PI);
     const color = fill(i);

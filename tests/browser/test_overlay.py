@@ -149,7 +149,7 @@ APP_POINTS = """(selector) => {
   const points = el.overlay.traces.at(-1);
   const context = canvas.getContext("2d");
   const ratio = canvas.width / box.width;
-  const drawn = points.x.map((x, i) => {
+  const drawn = Array.from(points.x, (x, i) => {
     if (points.marker.symbol[i] !== "circle") return null;  // hollow test points: centre empty
     const px = area.left + ((x - xr[0]) / (xr[1] - xr[0])) * area.width - box.left;
     const py = area.top + ((yr[1] - points.y[i]) / (yr[1] - yr[0])) * area.height - box.top;
@@ -192,7 +192,8 @@ PICTURES = """async () => {
   const plotly = (await plotlyPicture(el)).getContext("2d");
   const screen = el.overlay.canvas.getContext("2d");
   const points = el.overlay.traces.at(-1);
-  const filled = points.x.map((_, i) => i).filter((i) => points.marker.symbol[i] === "circle");
+  const filled = Array.from(points.x, (_, i) => i)
+    .filter((i) => points.marker.symbol[i] === "circle");
   const share = (context, dx, dy) => filled.filter((i) => {
     const x = Math.floor(dx + xaxis.l2p(points.x[i]));
     const y = Math.floor(dy + yaxis.l2p(points.y[i]));

@@ -324,7 +324,7 @@ def test_hide_test_points_and_discretise(page):
     page.check("#discretize")
     page.wait_for_function(
         "() => document.querySelector('#plot-input')"
-        ".data[0].z.flat().every(v => v === 0 || v === 1)"
+        ".data[0].z.every(row => row.every(v => v === 0 || v === 1))"
     )
     page.check("#show-test")
     page.wait_for_function(f"() => {POINTS.format('#plot-input')}.x.length === 200")
