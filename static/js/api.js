@@ -1,5 +1,6 @@
 // Talks to the server. One SessionClient per tab; it recreates its session (same settings)
-// if the server no longer knows it, e.g. after a restart or an idle expiry.
+// if the server no longer knows it, e.g. after a restart or an idle expiry. Every config the
+// server answers with goes to the page's copy of the settings (state.js).
 
 import { PACKED_TYPE, unpackFrame } from "./frame_format.js";
 import { t } from "./i18n.js";
@@ -49,9 +50,10 @@ function describe(payload, status) {
 }
 
 export class SessionClient {
-  constructor() {
+  // state: the page's ConfigState, where the server's configs are saved and read back from.
+  constructor(state) {
     this.id = null;
-    this.config = null;
+    this.state = state;
     this.tail = Promise.resolve();
     this.lastFrame = null;  // the last frame asked for with GET, whole
     this.onRestart = () => {};  // called when the server had forgotten the session
@@ -60,30 +62,30 @@ export class SessionClient {
   async create(config) {
     const { body } = await request("POST", "/api/sessions", config);
     this.id = body.session_id;
-    this.config = body.config;
-    return body.frame;
+    return this.saved(body);
   }
 
   async setConfig(config) {
-    const { body } = await this.call("PUT", "config", config);
-    this.config = body.config;
-    return body.frame;
+    return this.saved((await this.call("PUT", "config", config)).body);
+  }
+
+  // An answer of {config, frame}: the config saved as the run's, the frame returned.
+  saved(answer) {
+    this.state.save(answer.config);
+    return answer.frame;
   }
 
   async step(steps) { return (await this.call("POST", "step", { steps })).body; }
   async exportNetwork() { return (await this.call("GET", "export")).body; }
 
   async importNetwork(file) {
-    const { body } = await this.call("POST", "import", file);
-    this.config = body.config;
-    return body.frame;
+    return this.saved((await this.call("POST", "import", file)).body);
   }
 
-  // Editing the points turns the data into custom data: the config follows.
+  // Points added, removed or loaded from a CSV: the server answers with the run's config (its
+  // data are now the custom data) and the frame.
   async editPoints(method, action, body) {
-    const frame = (await this.call(method, action, body)).body;
-    this.config = { ...this.config, dataset: "custom" };
-    return frame;
+    return this.saved((await this.call(method, action, body)).body);
   }
 
   async downloadCsv() { return (await this.call("GET", "data.csv")).body; }
@@ -95,6 +97,7 @@ export class SessionClient {
   async reset() { return (await this.call("POST", "reset")).body; }
 
   // The latest frame, or null if it is still the given revision.
+  /** @returns {Promise<import("./frame_types.js").Frame | null>} */
   async frame(since) {
     const query = new URLSearchParams();
     if (since !== undefined && since !== null) query.set("since", since);
@@ -129,7 +132,7 @@ export class SessionClient {
       return await request(method, url(), body);
     } catch (error) {
       if (error.status !== 404) throw error;
-      await this.create(this.config);  // the server forgot us: start over, same settings
+      await this.create(this.state.run);  // the server forgot us: start over, same settings
       this.onRestart();
       return await request(method, url(), body);
     }

@@ -1,14 +1,14 @@
 // The Compare view: six classical models beside the network, on the same points. The server fits
 // them (scikit-learn); this draws each decision map with the input plot's axes, colours and
 // points. It asks the server only while the view is open, and again only when the points (or a
-// model's settings) change; the server keeps recent fits, so looking again costs nothing.
+// model's settings) change; the server keeps recent fits, so looking again costs nothing. Its
+// colours and class names are those of the frame it is given.
 
 import { ApiError } from "./api.js";
-import { BOUNDARY_COLOR, CLASS_COLORS, CLASS_NAMES, PROBABILITY_SCALE } from "./colors.js";
 import { onLanguageChange, register, t, translatePage } from "./i18n.js";
 import { plotConfig } from "./plot_config.js";
 import { textLayout } from "./plot_text.js";
-import { pointsTrace } from "./plots.js";
+import { pointsTrace } from "./traces.js";
 import strings from "./strings/compare.js";
 
 register(strings);
@@ -45,6 +45,7 @@ function rows(values, side) {
 
 // What the classical models are fitted on: the points, their classes and split, the plane and the
 // seed. Training the network changes none of it.
+/** @param {import("./frame_types.js").Frame} frame */
 function dataKey(frame, seed) {
   const { points } = frame.layers[0];
   const { x } = frame.boundary;
@@ -55,9 +56,11 @@ function twoClasses(classes) {
   return classes.length === 2 && classes[0] === 0 && classes[1] === 1;
 }
 
-// A decision map as heatmap traces. Two classes: the probability of B, shaded as the network's
-// input plot is, with the line where it is 0.5. More classes: each cell tinted by its class.
-function mapTraces(model, axis, classes) {
+// A decision map as heatmap traces, in the frame's colours. Two classes: the probability of B,
+// shaded as the network's input plot is, with the line where it is 0.5. More classes: each cell
+// tinted by its class.
+/** @param {import("./frame_types.js").Frame} frame */
+function mapTraces(model, axis, classes, frame) {
   const side = axis.length;
   const predicted = bytes(model.map.classes);
   const sure = bytes(model.map.confidence);
@@ -66,24 +69,26 @@ function mapTraces(model, axis, classes) {
     const pB = Array.from(predicted, (c, i) => (c === 1 ? sure[i] : 255 - sure[i]) / 255);
     const z = rows(pB, side);
     return [
-      { type: "heatmap", x: axis, y: axis, z, zmin: 0, zmax: 1, colorscale: PROBABILITY_SCALE, showscale: false, zsmooth: "fast", hovertemplate: hover },
+      { type: "heatmap", x: axis, y: axis, z, zmin: 0, zmax: 1, colorscale: frame.palette.probability, showscale: false, zsmooth: "fast", hovertemplate: hover },
       {
         type: "contour", x: axis, y: axis, z, showscale: false, hoverinfo: "skip",
-        contours: { start: 0.5, end: 0.5, size: 1, coloring: "none" }, line: { color: BOUNDARY_COLOR, width: 2 },
+        contours: { start: 0.5, end: 0.5, size: 1, coloring: "none" }, line: { color: frame.palette.boundary, width: 2 },
       },
     ];
   }
-  return [classMap(axis, rows(predicted, side), Math.max(...classes, 1))];
+  return [classMap(axis, rows(predicted, side), Math.max(...classes, 1), frame.data)];
 }
 
-// Each cell tinted by the class predicted there (classes 0 to top), named on hover.
-function classMap(axis, classRows, top) {
+// Each cell tinted by the class predicted there (classes 0 to top), named on hover, with the
+// data's class colours and names. The rows may be typed (the network's map in a packed frame).
+/** @param {import("./frame_types.js").Data} data */
+function classMap(axis, classRows, top, data) {
   const scale = [];
   for (let k = 0; k <= top; k += 1) {
-    const color = CLASS_COLORS[k] ?? "#888888";
+    const color = data.class_colors[k] ?? "#888888";
     scale.push([k / (top + 1), color], [(k + 1) / (top + 1), color]);
   }
-  const names = classRows.map((row) => row.map((c) => CLASS_NAMES[c] ?? String(c)));
+  const names = classRows.map((row) => Array.from(row, (c) => data.class_names[c] ?? String(c)));
   return {
     type: "heatmap", x: axis, y: axis, z: classRows, zmin: -0.5, zmax: top + 0.5, colorscale: scale,
     opacity: 0.35, showscale: false, zsmooth: "fast", customdata: names,
@@ -92,8 +97,10 @@ function classMap(axis, classRows, top) {
 }
 
 export class Compare {
-  constructor(client, root) {
+  // state: the page's ConfigState (the run's seed is part of what the models are fitted on).
+  constructor(client, state, root) {
     this.client = client;
+    this.state = state;
     this.root = root;
     this.details = root.querySelector("details");
     this.grid = root.querySelector(".compare-grid");
@@ -117,10 +124,11 @@ export class Compare {
   }
 
   // Every frame the page shows comes here; nothing happens unless the view is open.
+  /** @param {import("./frame_types.js").Frame} frame */
   showFrame(frame) {
     this.frame = frame;
     if (!this.open) return;
-    if (this.fitted?.key !== dataKey(frame, this.client.config?.seed)) {
+    if (this.fitted?.key !== dataKey(frame, this.state.run?.seed)) {
       this.refresh();
       return;
     }
@@ -134,7 +142,7 @@ export class Compare {
     if (!this.frame) return;
     const generation = ++this.generation;
     const frame = this.frame;
-    const key = dataKey(frame, this.client.config?.seed);
+    const key = dataKey(frame, this.state.run?.seed);
     this.drawNetwork();
     this.say(() => t("compare.fitting"));
     try {
@@ -244,12 +252,12 @@ export class Compare {
     const input = frame.layers[0];
     // With more classes, the map the classical panels show: each spot's predicted class.
     const map = frame.problem === "multiclass"
-      ? classMap(x, frame.boundary.class, frame.data.class_names.length - 1)
-      : { type: "heatmap", x, y, z: p, zmin: 0, zmax: 1, colorscale: PROBABILITY_SCALE, showscale: false, zsmooth: "fast", hovertemplate: "x1 %{x:.2f}, x2 %{y:.2f}<br>%{z:.2f}<extra></extra>" };
+      ? classMap(x, frame.boundary.class, frame.data.class_names.length - 1, frame.data)
+      : { type: "heatmap", x, y, z: p, zmin: 0, zmax: 1, colorscale: frame.palette.probability, showscale: false, zsmooth: "fast", hovertemplate: "x1 %{x:.2f}, x2 %{y:.2f}<br>%{z:.2f}<extra></extra>" };
     const traces = [
       map,
-      { type: "scatter", mode: "lines", x: input.boundary.x, y: input.boundary.y, hoverinfo: "skip", showlegend: false, line: { color: BOUNDARY_COLOR, width: 2 } },
-      pointsTrace(frame.data, input.points, 5, SHOW_ALL),
+      { type: "scatter", mode: "lines", x: input.boundary.x, y: input.boundary.y, hoverinfo: "skip", showlegend: false, line: { color: frame.palette.boundary, width: 2 } },
+      pointsTrace(frame, input.points, 5, SHOW_ALL),
     ];
     const m = frame.metrics;
     panel.scores.textContent = t("compare.networkScores", { train: percent(m.train_accuracy), test: percent(m.test_accuracy), step: frame.step });
@@ -271,7 +279,7 @@ export class Compare {
       panel.scores.textContent = t("compare.scores", {
         train: percent(model.train_accuracy), test: percent(model.test_accuracy), ms: model.fit_ms.toFixed(model.fit_ms < 10 ? 1 : 0),
       });
-      const traces = [...mapTraces(model, result.axis, result.classes), pointsTrace(frame.data, frame.layers[0].points, 5, SHOW_ALL)];
+      const traces = [...mapTraces(model, result.axis, result.classes, frame), pointsTrace(frame, frame.layers[0].points, 5, SHOW_ALL)];
       // A class map's cells are drawn sharp by the page's stylesheet: Plotly's way (zsmooth:
       // false) writes an inline style attribute, which the Content-Security-Policy refuses.
       panel.plot.classList.toggle("sharp-cells", !twoClasses(result.classes));

@@ -1,5 +1,10 @@
-// Reads a packed frame (app/pictures/encoding.py describes the layout) into the same object its JSON
-// would give: plain arrays, null for the gaps between lines, bytes scaled back to numbers.
+// Reads a packed frame (app/pictures/encoding.py describes the layout) into the object its JSON
+// would give, with typed arrays where the JSON has lists of numbers: the arrays are views into
+// the received buffer, not copies. Float arrays are Float32Arrays with NaN for the gaps between
+// lines (JSON's null); bytes are Uint8Arrays, and quantized bytes one Float32Array of the values
+// they stand for; integers Int32Arrays; flags Uint8Arrays of 0 and 1. An array of two or more
+// dimensions is an Array of row views. Everything that draws a frame reads NaN (or null, from
+// JSON) as a gap, and never maps a typed array to anything but numbers.
 
 export const PACKED_TYPE = "application/x-layerscope-frame";
 
@@ -21,27 +26,25 @@ function revive(value, buffer, blocks) {
   return out;
 }
 
+// The array's values as one typed array: a view into the buffer where the bytes are the values
+// (every block is 4-byte aligned), a new Float32Array where bytes stand for scaled values.
 function numbers(ref, buffer, blocks) {
   const count = ref.shape.reduce((a, b) => a * b, 1);
-  if (ref.$array === "f32") {
-    const floats = new Float32Array(buffer, blocks.floats + ref.offset, count);
-    return Array.from(floats, (v) => (Number.isNaN(v) ? null : v));
-  }
+  if (ref.$array === "f32") return new Float32Array(buffer, blocks.floats + ref.offset, count);
   const start = blocks.others + ref.offset;
-  if (ref.$array === "i32") return Array.from(new Int32Array(buffer, start, count));
+  if (ref.$array === "i32") return new Int32Array(buffer, start, count);
   const bytes = new Uint8Array(buffer, start, count);
-  if (ref.$array === "bool") return Array.from(bytes, (b) => b !== 0);
-  if (ref.low === undefined) return Array.from(bytes);
+  if (ref.$array === "bool" || ref.low === undefined) return bytes;
   const scale = (ref.high - ref.low) / 255;
-  return Array.from(bytes, (b) => ref.low + b * scale);
+  return Float32Array.from(bytes, (b) => ref.low + b * scale);
 }
 
-// Nested arrays by the shape (a heatmap's z, a weight matrix), as JSON gives them; no
+// Rows by the shape (a heatmap's z, a weight matrix), as row views of the flat array; no
 // dimensions at all is a single number.
 function shaped(flat, shape) {
   if (shape.length === 0) return flat[0];
   if (shape.length === 1) return flat;
   const [rows, ...rest] = shape;
-  const size = flat.length / rows;
-  return Array.from({ length: rows }, (_, i) => shaped(flat.slice(i * size, (i + 1) * size), rest));
+  const size = rows ? flat.length / rows : 0;
+  return Array.from({ length: rows }, (_, i) => shaped(flat.subarray(i * size, (i + 1) * size), rest));
 }

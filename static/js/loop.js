@@ -9,19 +9,21 @@ function fixed(value, digits = 3) {
   return value === null || value === undefined ? "–" : Number(value).toFixed(digits);
 }
 
+// One line of text per layer (the values may come as a typed array).
 function perLayer(values) {
   if (!values) return "–";
-  return values.map((v, i) => `L${i + 1} ${v.toExponential(1)}`).join("\n");
+  return Array.from(values, (v, i) => `L${i + 1} ${v.toExponential(1)}`).join("\n");
 }
 
-export function showLoop(frame, config) {
+/** @param {import("./frame_types.js").Frame} frame */
+export function showLoop(frame) {
   const loop = frame.loop;
   const sizes = frame.network.sizes.join("-");
   const sample = loop.sample;
   $("loop-batch").textContent = t("loop.batch", { n: loop.batch_size });
   $("loop-layers").textContent = t("loop.layers", { sizes });
   const batchLoss = loop.batch_loss ?? frame.metrics.train_loss;
-  const at = sample && sample.x.map((v) => v.toFixed(2)).join(", ");
+  const at = sample && Array.from(sample.x, (v) => v.toFixed(2)).join(", ");
   if (sample && frame.problem === "multiclass") {
     $("loop-prediction").textContent = t("problems.loop.multiclass.prediction", { x: at, name: sample.prediction, p: fixed(sample.p) });
     $("loop-loss").textContent = t("problems.loop.multiclass.loss", { target: sample.target, pt: fixed(sample.p_target), loss: fixed(sample.loss), all: fixed(batchLoss) });

@@ -1,4 +1,5 @@
-// Wires the page together: settings -> session on the server -> frames -> plots.
+// Wires the page together: settings (state.js, shown by settings.js) -> session on the server
+// (api.js) -> frames -> plots.
 
 import { ApiError, SessionClient } from "./api.js";
 import { Compare } from "./compare.js";
@@ -11,6 +12,7 @@ import { Player } from "./player.js";
 import { setLargeText } from "./plot_text.js";
 import { Plots } from "./plots.js";
 import { Settings } from "./settings.js";
+import { ConfigState } from "./state.js";
 import { Timeline } from "./timeline.js";
 import { configToQuery, queryToConfig, remember } from "./url.js";
 import "./strings/problems.js";
@@ -20,7 +22,8 @@ import "./language.js";  // last: translates the page once every string table is
 
 const $ = (id) => document.getElementById(id);
 
-const client = new SessionClient();
+const state = new ConfigState();  // the page's copy of the settings, from start() on
+const client = new SessionClient(state);
 client.onRestart = () => say(t("run.restarted"));
 const plots = new Plots(
   (body) => guarded(() => changeView(body)),
@@ -28,7 +31,7 @@ const plots = new Plots(
 );
 const player = new Player(client, showFrame, stopped);
 const network = new NetworkDiagram(document.getElementById("network"));
-const compare = new Compare(client, document.getElementById("compare"));
+const compare = new Compare(client, state, document.getElementById("compare"));
 let settings;
 const timeline = new Timeline(client, {
   beforeLookBack: async () => {
@@ -38,10 +41,10 @@ const timeline = new Timeline(client, {
 });
 
 // Read by the browser tests and the benchmark: how many frames were drawn, how long drawing
-// them took, and the last few hundred times one by one (for a median).
+// them took, and the last few hundred times one by one (for a median); the last frame drawn.
 const RECENT_RENDERS = 500;
 const renderStats = { frames: 0, totalMs: 0, lastMs: 0, recentMs: [] };
-window.layerscope = { renderStats, sessionId: () => client.id };
+window.layerscope = { renderStats, sessionId: () => client.id, frame: () => plots.frame };
 
 function format(value) {
   if (value === null || value === undefined) return "–";
@@ -56,6 +59,7 @@ function say(text) {
   $("message").textContent = text ?? "";
 }
 
+/** @param {import("./frame_types.js").Frame} frame */
 async function showFrame(frame) {
   const started = performance.now();
   $("step-count").textContent = String(frame.step);
@@ -64,8 +68,8 @@ async function showFrame(frame) {
   showScores(frame);
   if (frame.stopped_reason) say(stoppedMessage(frame));
   if (frame.timeline_index === null) timeline.follow(frame);
-  showLoop(frame, client.config);
-  network.draw(frame.network, frame.training);
+  showLoop(frame);
+  network.draw(frame.network, frame.palette, frame.training);
   compare.showFrame(frame);  // does nothing unless the Compare view is open
   await plots.draw(frame);
   renderStats.lastMs = performance.now() - started;
@@ -76,6 +80,7 @@ async function showFrame(frame) {
 }
 
 // Classes are scored by accuracy, a regression by R² (what share of the values' spread it explains).
+/** @param {import("./frame_types.js").Frame} frame */
 function showScores(frame) {
   const regression = frame.problem === "regression";
   for (const split of ["train", "test"]) {
@@ -114,10 +119,12 @@ async function guarded(action) {
 }
 
 // Settings can change faster than the server answers; only the answer to the newest change may
-// overwrite the form, or an older answer would undo a newer choice.
+// settle what the form shows, or an older answer would undo a newer choice.
 let configGeneration = 0;
 
-async function applyConfig(config, fromHistory = false) {
+// Some settings changed (or a whole config, from the address): a new run with them.
+async function applyChanges(changes, fromHistory = false) {
+  const config = state.want(changes);
   const generation = ++configGeneration;
   player.halt();
   showPlaying(false);
@@ -125,13 +132,13 @@ async function applyConfig(config, fromHistory = false) {
   try {
     const frame = await client.setConfig(config);
     if (generation !== configGeneration) return;
-    settings.replace(client.config);
-    if (!fromHistory) remember(client.config);
+    state.settle();
+    if (!fromHistory) remember(state.run);
     plots.clear();
     await showFrame(frame);
   } catch (error) {
     if (generation !== configGeneration) return;
-    settings.replace(client.config);  // the server kept the previous settings
+    state.settle();  // the server kept the previous settings
     say(error.message);
   }
 }
@@ -179,17 +186,17 @@ async function importNetwork(input) {
   showPlaying(false);
   ++configGeneration;
   const frame = await client.importNetwork(body);
-  settings.replace(client.config);
-  remember(client.config);
+  state.settle();  // the imported network's settings, whatever was asked for before
+  remember(state.run);
   plots.clear();
   say(t("run.imported", { step: frame.step }));
   await showFrame(frame);
 }
 
-// Points by hand: the server switches the run to custom data and keeps the network.
+// Points by hand: the server switches the run to custom data, keeps the network, and says so
+// in the config it answers with.
 async function afterEdit(frame) {
-  settings.replace(client.config);
-  remember(client.config);
+  remember(state.run);
   await showFrame(frame);
 }
 
@@ -234,7 +241,7 @@ async function reset() {
 
 // A guided step: its settings on top of the current ones, then straight into training.
 async function runGuideStep(config) {
-  await applyConfig({ ...settings.config, ...config });
+  await applyChanges(config);
   if (!player.playing) await toggleTraining();
 }
 
@@ -253,20 +260,20 @@ async function start() {
   $("large-text").checked = localStorage.getItem("layerscope-large-text") === "1";
   setLargeText($("large-text").checked);  // before the first frame: its plots' text follows it
   const options = await (await fetch("/api/options")).json();
-  settings = new Settings(options, (config) => guarded(() => applyConfig(config)));
-  settings.replace(queryToConfig(window.location.search, options.defaults));
+  state.want(queryToConfig(window.location.search, options.defaults));
+  settings = new Settings(options, state, (changes) => guarded(() => applyChanges(changes)));
   let frame;
   try {
-    frame = await client.create(settings.config);
+    frame = await client.create(state.shown);
   } catch (error) {
     say(t("run.badLink", { reason: error.message }));
-    settings.replace(options.defaults);
-    frame = await client.create(settings.config);
+    state.want(options.defaults);
+    frame = await client.create(state.shown);
   }
-  settings.replace(client.config);
-  window.history.replaceState(null, "", configToQuery(client.config));
+  state.settle();
+  window.history.replaceState(null, "", configToQuery(state.run));
   window.addEventListener("popstate", () => {
-    guarded(() => applyConfig(queryToConfig(window.location.search, options.defaults), true));
+    guarded(() => applyChanges(queryToConfig(window.location.search, options.defaults), true));
   });
   await showFrame(frame);
   $("train-button").addEventListener("click", () => guarded(toggleTraining));
@@ -294,7 +301,7 @@ async function start() {
     showPlaying(player.playing);
     settings.translate();
     const frame = plots.frame;
-    if (frame) { showScores(frame); showLoop(frame, client.config); timeline.translate(frame); network.draw(frame.network); plots.relabel(); }
+    if (frame) { showScores(frame); showLoop(frame); timeline.translate(frame); network.draw(frame.network, frame.palette); plots.relabel(); }
   });
   document.body.dataset.ready = "true";
 }

@@ -12,30 +12,40 @@ const STOPS = [
 ];
 export const OWN = 2;
 
+// Every coordinate t of the way from a to b. A gap stays a gap: NaN in a packed frame's typed
+// arrays does so by itself (and the result is a typed array too), null in JSON's lists is kept.
+/** @param {import("./frame_types.js").XY} a @param {import("./frame_types.js").XY} b */
 function lerpXY(a, b, t) {
-  const lerp = (key) => a[key].map((v, k) => (v === null ? null : v + (b[key][k] - v) * t));
+  const lerp = (key) => a[key].map((v, k) => (v === null || b[key][k] === null ? null : v + (b[key][k] - v) * t));
   return { x: lerp("x"), y: lerp("y") };
 }
 
+/** @param {import("./frame_types.js").Drawing} a @param {import("./frame_types.js").Drawing} b */
 function lerpDrawing(a, b, t) {
   return {
     points: lerpXY(a.points, b.points, t),
-    grid: { vertical: lerpXY(a.grid.vertical, b.grid.vertical, t), horizontal: lerpXY(a.grid.horizontal, b.grid.horizontal, t) },
+    grid: { ...b.grid, vertical: lerpXY(a.grid.vertical, b.grid.vertical, t), horizontal: lerpXY(a.grid.horizontal, b.grid.horizontal, t) },
     boundary: lerpXY(a.boundary, b.boundary, t),
   };
 }
 
 // Both pictures must be flat: a 3D view does not interpolate with a 2D one.
+/** @param {import("./frame_types.js").LayerView} layer @param {import("./frame_types.js").LayerView} previous */
 export function canMorph(layer, previous) {
   return Boolean(layer.pre && previous && previous.grid && layer.dims === 2 && previous.dims === 2);
 }
 
 // The layer as drawn at slider position t (2 = the layer itself).
+/**
+ * @param {import("./frame_types.js").LayerView} layer
+ * @param {import("./frame_types.js").LayerView} previous
+ * @returns {import("./frame_types.js").LayerView}
+ */
 export function morphed(layer, previous, t) {
   if (t >= OWN || !canMorph(layer, previous)) return layer;
   const drawing = t <= 1 ? lerpDrawing(previous, layer.pre, t) : lerpDrawing(layer.pre, layer, t - 1);
   // The output's straight lines hold only in the layer's own coordinates.
-  return { ...layer, ...drawing, separator: null, scores: null, ramp: null, corners: null };
+  return { ...layer, ...drawing, separator: null, ties: null, levels: null, corners: null };
 }
 
 export function caption(t) {

@@ -2,26 +2,17 @@
 // weight as a link whose colour gives its sign and whose width gives its size. Hover for
 // values; click a unit to enlarge its map.
 
+import { shadeTable } from "./color_scale.js";
 import { t } from "./i18n.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const BOX = 38;
 const GAP = 10;
-const POSITIVE = "#1b7837";  // green: a positive weight
-const NEGATIVE = "#762a83";  // purple: a negative weight
 // While training, the maps change a little per frame: redrawn a few times a second is enough,
 // and leaves the time for the layer panels. Any other frame is drawn at once.
 const LIVE_REDRAW_MS = 200;
-// The input plane's colours: low output blue, middle white, high orange.
-const STOPS = [[166, 206, 227], [255, 255, 255], [253, 184, 99]];
-
-function colour(byte) {
-  const t = byte / 255;
-  const [a, b, u] = t < 0.5 ? [STOPS[0], STOPS[1], t * 2] : [STOPS[1], STOPS[2], t * 2 - 1];
-  return a.map((v, k) => Math.round(v + (b[k] - v) * u));
-}
-
 // The frame sends the maps as parallel lists; one object per unit is easier to work with.
+/** @param {import("./frame_types.js").UnitMaps} maps */
 function unitMaps(maps) {
   return maps.values.map((values, k) => ({
     layer: maps.layer[k],
@@ -32,15 +23,18 @@ function unitMaps(maps) {
   }));
 }
 
-function paint(canvas, map, side) {
+// A unit's map on its canvas, each byte (0 = the unit's lowest output, 255 = its highest) in its
+// colour on the scale (palette.unit: low blue, middle white, high orange).
+function paint(canvas, map, side, scale) {
   const bytes = map.values;
+  const table = shadeTable(scale, 256);
   const image = canvas.getContext("2d").createImageData(side, side);
   for (let row = 0; row < side; row++) {
     for (let col = 0; col < side; col++) {
       // Row 0 of the map is the bottom of the plane; row 0 of a canvas is its top.
-      const [r, g, b] = colour(bytes[row * side + col]);
+      const shade = bytes[row * side + col] * 3;
       const at = ((side - 1 - row) * side + col) * 4;
-      image.data.set([r, g, b, 255], at);
+      image.data.set([table[shade], table[shade + 1], table[shade + 2], 255], at);
     }
   }
   canvas.getContext("2d").putImageData(image, 0, 0);
@@ -60,14 +54,21 @@ export class NetworkDiagram {
     this.container = container;
     this.signature = null;
     this.visible = true;
-    new IntersectionObserver(([entry]) => { this.visible = entry.isIntersecting; if (this.visible && this.pending) this.draw(this.pending); })
+    new IntersectionObserver(([entry]) => { this.visible = entry.isIntersecting; if (this.visible && this.pending) this.draw(this.pending, this.palette); })
       .observe(container);
     this.dialog = document.getElementById("neuron-dialog");
     this.dialog.querySelector("button").addEventListener("click", () => this.dialog.close());
   }
 
-  draw(network, live = false) {
+  // The network as the frame gives it, coloured by the frame's palette. While training (live),
+  // drawn a few times a second.
+  /**
+   * @param {import("./frame_types.js").Network} network
+   * @param {import("./frame_types.js").Palette} palette
+   */
+  draw(network, palette, live = false) {
     this.pending = network;
+    this.palette = palette;
     // Its height is kept even while out of sight and not drawn: else the page below would jump
     // when it is first scrolled to, and a click meant for what was there would miss.
     this.container.style.height = `${diagramHeight(network.sizes)}px`;
@@ -75,7 +76,7 @@ export class NetworkDiagram {
     clearTimeout(this.later);
     const wait = live ? (this.drawnAt ?? -Infinity) + LIVE_REDRAW_MS - performance.now() : 0;
     if (wait > 0) {
-      this.later = setTimeout(() => this.draw(this.pending), wait);  // the latest, a little later
+      this.later = setTimeout(() => this.draw(this.pending, this.palette), wait);  // the latest, a little later
       return;
     }
     this.drawnAt = performance.now();
@@ -85,7 +86,7 @@ export class NetworkDiagram {
     this.network = network;
     this.maps = maps;
     maps.forEach((map, k) => {
-      paint(this.canvases[k], map, network.side);
+      paint(this.canvases[k], map, network.side, palette.unit);
       const last = network.sizes.length - 1;
       const bias = map.layer > 0 ? t("network.bias", { value: network.biases[map.layer - 1][map.unit].toFixed(3) }) : "";
       const name = this.unitName(map, last);
@@ -95,7 +96,7 @@ export class NetworkDiagram {
     let k = 0;
     network.weights.forEach((matrix) => matrix.forEach((row) => row.forEach((w) => {
       const line = this.links[k++];
-      line.setAttribute("stroke", w >= 0 ? POSITIVE : NEGATIVE);
+      line.setAttribute("stroke", w >= 0 ? palette.positive_weight : palette.negative_weight);
       line.setAttribute("stroke-width", String(Math.min(0.4 + 2.2 * Math.abs(w), 7)));
       line.firstChild.textContent = t("network.weight", { w: w.toFixed(3) });
     })));
@@ -168,7 +169,7 @@ export class NetworkDiagram {
     const map = this.maps.find((m) => m.layer === layer && m.unit === unit);
     const canvas = this.dialog.querySelector("canvas");
     canvas.width = canvas.height = network.side;
-    paint(canvas, map, network.side);
+    paint(canvas, map, network.side, this.palette.unit);
     const name = this.unitName(map, network.sizes.length - 1);
     this.dialog.querySelector("p").textContent = t("network.enlarged", { unit: name, min: map.min, max: map.max });
     this.dialog.showModal();

@@ -3,13 +3,16 @@
 // heatmap, hover, clicks); restyling hundreds of SVG markers and long grid paths every frame
 // was most of the page's drawing time, and a canvas draws them in about a millisecond.
 //
-// Traces are given in Plotly's format and subset: mode "lines" (x, y with null for a gap;
-// line.color, width, dash), mode "markers" (marker.size, color: one colour, a colour per point
-// or numbers on marker.colorscale from cmin to cmax; symbol "circle" or "circle-open", one or
-// per point; marker.line.color and width), or type "heatmap" (x and y the cells' centres, evenly
-// spaced; z by rows, the first at the bottom; colorscale from zmin to zmax; drawn smooth, as
-// Plotly's zsmooth "fast"). What is drawn stays readable as `element.overlay.traces`,
-// as Plotly's own traces are as `element.data`.
+// Traces are given in Plotly's format and subset: mode "lines" (x, y plain or typed arrays,
+// with a gap wherever a value is null or NaN; line.color, width, dash), mode "markers"
+// (marker.size, color: one colour, a colour per point or numbers on marker.colorscale from cmin
+// to cmax; symbol "circle" or "circle-open", one or per point; marker.line.color and width; a
+// point with a null or NaN coordinate is left out), or type "heatmap" (x and y the cells'
+// centres, evenly spaced; z by rows, the first at the bottom; colorscale from zmin to zmax;
+// drawn smooth, as Plotly's zsmooth "fast"). What is drawn stays readable as
+// `element.overlay.traces`, as Plotly's own traces are as `element.data`.
+
+import { scaleColor, shadeTable } from "./color_scale.js";
 
 const EASE = (s) => (s < 0.5 ? 4 * s * s * s : 1 - (-2 * s + 2) ** 3 / 2);  // cubic in-out
 
@@ -25,49 +28,22 @@ function dashes(dash, width) {
   return { dot: [d, d], dash: [3 * d, 3 * d], longdash: [5 * d, 5 * d], dashdot: [3 * d, d, d, d] }[dash] ?? [];
 }
 
-// A colour as "#rrggbb" or "rgb(r, g, b)", as [r, g, b].
-function rgb(colour) {
-  if (colour.startsWith("#")) return [1, 3, 5].map((i) => parseInt(colour.slice(i, i + 2), 16));
-  return colour.match(/[\d.]+/g).slice(0, 3).map(Number);
-}
-
-// A number's colour on a colour scale of [share, colour] stops, [r, g, b] as Plotly blends them.
-function scaleRgb(scale, cmin, cmax, value) {
-  const share = Math.min(Math.max((value - cmin) / (cmax - cmin || 1), 0), 1);
-  const k = Math.max(scale.findIndex(([at]) => at >= share), 1);
-  const [[a, low], [b, high]] = [scale[k - 1], scale[k]];
-  const u = b > a ? (share - a) / (b - a) : 0;
-  const [p, q] = [rgb(low), rgb(high)];
-  return p.map((v, i) => Math.round(v + (q[i] - v) * u));
-}
-
-function scaleColor(scale, cmin, cmax, value) {
-  return `rgb(${scaleRgb(scale, cmin, cmax, value).join(",")})`;
-}
-
 // A heatmap's colours looked up rather than blended per cell. 1024 steps: finer than the
 // narrowest band of a multi-class map's scale, so no cell takes its neighbour band's colour.
 const SHADES = 1024;
-const shadeTables = new Map();  // by colour scale: a page uses a handful
-
-function shadeTable(colorscale) {
-  const key = JSON.stringify(colorscale);
-  if (!shadeTables.has(key)) {
-    const table = new Uint8ClampedArray(SHADES * 3);
-    for (let i = 0; i < SHADES; i++) table.set(scaleRgb(colorscale, 0, SHADES - 1, i), i * 3);
-    shadeTables.set(key, table);
-  }
-  return shadeTables.get(key);
-}
 
 // A style given once for the trace or per point (a plain or typed array).
 const each = (value, i) => (Array.isArray(value) || ArrayBuffer.isView(value) ? value[i] : value);
+
+// A coordinate to draw: a number, not a gap (null in JSON, NaN in a packed frame's arrays).
+const present = Number.isFinite;
 
 // The picture `share` of the way (0 to 1, eased) from the one on screen to the new traces.
 function glide(from, to, share) {
   if (share >= 1 || !from || from.length !== to.length) return to;
   const s = EASE(share);
-  const mix = (a, b) => b.map((v, k) => (v === null || a[k] === null || a[k] === undefined ? v : a[k] + (v - a[k]) * s));
+  // A gap, before or after, is shown as the new picture has it.
+  const mix = (a, b) => b.map((v, k) => (present(v) && present(a[k]) ? a[k] + (v - a[k]) * s : v));
   return to.map((trace, i) => {
     const was = from[i];
     if (!was || was.x.length !== trace.x.length) return trace;
@@ -130,7 +106,7 @@ class Overlay {
     [this.cells.width, this.cells.height] = [columns, rows];
     const cells = this.cells.getContext("2d");
     const image = cells.createImageData(columns, rows);
-    const table = shadeTable(trace.colorscale);
+    const table = shadeTable(trace.colorscale, SHADES);
     const { zmin, zmax } = trace;
     const scale = (SHADES - 1) / (zmax - zmin || 1);
     for (let row = 0; row < rows; row++) {
@@ -177,7 +153,7 @@ function drawLine(context, trace, px, py) {
   let open = false;
   for (let k = 0; k < trace.x.length; k++) {
     const [x, y] = [trace.x[k], trace.y[k]];
-    if (x === null || y === null) { open = false; continue; }
+    if (!present(x) || !present(y)) { open = false; continue; }
     if (open) context.lineTo(px(x), py(y));
     else context.moveTo(px(x), py(y));
     open = true;
@@ -199,7 +175,7 @@ function drawMarkers(context, trace, px, py) {
     return typeof color === "number" ? scaleColor(marker.colorscale, marker.cmin, marker.cmax, color) : color;
   };
   for (let i = 0; i < trace.x.length; i++) {
-    if (trace.x[i] === null || trace.y[i] === null) continue;
+    if (!present(trace.x[i]) || !present(trace.y[i])) continue;
     context.beginPath();
     context.arc(px(trace.x[i]), py(trace.y[i]), radius, 0, 2 * Math.PI);
     const color = fill(i);

@@ -11,17 +11,20 @@ const CHOICES = [
   { value: "n3", body: { projection: "neurons", dims: 3 } },
 ];
 
+/** @param {import("./frame_types.js").LayerView} layer */
 function currentChoice(layer) {
   const picked = layer.view === "neurons";
   return `${picked ? "n" : "pca"}${layer.dims}`;
 }
 
 // The neurons now shown, read back from the axis titles (neuron 4 -> 3).
+/** @param {import("./frame_types.js").LayerView} layer */
 function currentNeurons(layer) {
   if (layer.view !== "neurons") return [0, 1, 2];
   return layer.axes.map((axis) => axis.vars.n - 1);
 }
 
+/** @param {import("./frame_types.js").LayerView} layer */
 export function projectionControl(layer, onChange) {
   const box = document.createElement("div");
   box.className = "projection";

@@ -12,13 +12,17 @@ export class StableRange {
 
   reset() { this.range = null; }
 
-  fit(values) {
+  // The range for these lists of values (plain or typed arrays; null and NaN are gaps and
+  // count for nothing), taken together.
+  fit(...lists) {
     let low = Infinity;
     let high = -Infinity;
-    for (const v of values) {
-      if (v === null) continue;
-      if (v < low) low = v;
-      if (v > high) high = v;
+    for (const values of lists) {
+      for (const v of values) {
+        if (v === null || Number.isNaN(v)) continue;
+        if (v < low) low = v;
+        if (v > high) high = v;
+      }
     }
     if (!Number.isFinite(low)) return this.range ?? [-1, 1];
     const span = Math.max(high - low, 1e-3);

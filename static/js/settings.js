@@ -1,5 +1,6 @@
-// The settings form: fills the controls from the server's options and turns them into a
-// config. Changes are reported through one callback with the whole new config.
+// The settings form: fills the controls from the server's options, shows the page's copy of the
+// settings (state.js) whenever it changes, and reports what the learner changes through one
+// callback, as the settings changed ({name: value}).
 
 import { t } from "./i18n.js";
 
@@ -34,9 +35,10 @@ function withValue(list, value) {
 }
 
 export class Settings {
-  constructor(options, onChange) {
+  // state: the page's ConfigState. onChange(changes) is called when the learner changes some.
+  constructor(options, state, onChange) {
     this.limits = options.limits;
-    this.config = structuredClone(options.defaults);
+    this.state = state;
     this.onChange = onChange;
     // binary, multiclass or regression, by dataset: the class count matters only for multiclass.
     this.problems = Object.fromEntries(options.choices.dataset.map((d) => [d.value, d.problem]));
@@ -57,6 +59,7 @@ export class Settings {
     $("seed").max = this.limits.seed.max;
     this.bind();
     this.show();
+    state.onChange(() => this.show());
   }
 
   // The named choices, in the current language.
@@ -74,31 +77,31 @@ export class Settings {
 
   bind() {
     for (const name of ["dataset", "activation", "optimizer", "regularization"]) {
-      $(name).addEventListener("change", () => this.set({ [name]: $(name).value }));
+      $(name).addEventListener("change", () => this.onChange({ [name]: $(name).value }));
     }
     for (const name of ["momentum", "beta1", "beta2"]) {
       $(name).addEventListener("change", () => {
         const value = Number($(name).value);
         const { min, max } = this.limits[name];
-        if (Number.isFinite(value)) this.set({ [name]: Math.min(Math.max(value, min), max) });
+        if (Number.isFinite(value)) this.onChange({ [name]: Math.min(Math.max(value, min), max) });
       });
     }
     for (const name of ["learning_rate", "steps_per_frame", "regularization_rate", "classes"]) {
-      $(name).addEventListener("change", () => this.set({ [name]: Number($(name).value) }));
+      $(name).addEventListener("change", () => this.onChange({ [name]: Number($(name).value) }));
     }
     $("batch_size").addEventListener("change", () => {
       const value = $("batch_size").value;
-      this.set({ batch_size: value === "full" ? null : Number(value) });
+      this.onChange({ batch_size: value === "full" ? null : Number(value) });
     });
     for (const name of ["n_points", "noise", "test_fraction"]) {
       $(name).addEventListener("input", () => { $(`${name}-value`).textContent = this.format(name, Number($(name).value)); });
-      $(name).addEventListener("change", () => this.set({ [name]: Number($(name).value) }));
+      $(name).addEventListener("change", () => this.onChange({ [name]: Number($(name).value) }));
     }
     $("seed").addEventListener("change", () => {
       const seed = Math.trunc(Number($("seed").value));
-      if (Number.isFinite(seed)) this.set({ seed: Math.min(Math.max(seed, this.limits.seed.min), this.limits.seed.max) });
+      if (Number.isFinite(seed)) this.onChange({ seed: Math.min(Math.max(seed, this.limits.seed.min), this.limits.seed.max) });
     });
-    $("new-seed").addEventListener("click", () => this.set({ seed: Math.floor(Math.random() * 100000) }));
+    $("new-seed").addEventListener("click", () => this.onChange({ seed: Math.floor(Math.random() * 100000) }));
     $("add-layer").addEventListener("click", () => this.resizeNetwork(+1));
     $("remove-layer").addEventListener("click", () => this.resizeNetwork(-1));
   }
@@ -117,37 +120,25 @@ export class Settings {
 
   toggleFeature(name, on) {
     const order = [...$("features").querySelectorAll("input")].map((box) => box.value);
-    const chosen = new Set(this.config.features);
+    const chosen = new Set(this.state.shown.features);
     if (on) chosen.add(name);
     else if (chosen.size > 1) chosen.delete(name);  // the network needs at least one input
-    this.set({ features: order.filter((f) => chosen.has(f)) });
-  }
-
-  set(changes) {
-    Object.assign(this.config, changes);
-    this.show();
-    this.onChange(structuredClone(this.config));
-  }
-
-  // Replace the whole config (e.g. the server's normalised copy) without reporting a change.
-  replace(config) {
-    this.config = structuredClone(config);
-    this.show();
+    this.onChange({ features: order.filter((f) => chosen.has(f)) });
   }
 
   resizeNetwork(delta) {
-    const layers = [...this.config.hidden_layers];
+    const layers = this.state.shown.hidden_layers;
     const { max } = this.limits.hidden_layers;
     if (delta > 0 && layers.length < max) layers.push(layers.at(-1) ?? 4);
     if (delta < 0 && layers.length > 0) layers.pop();
-    this.set({ hidden_layers: layers });
+    this.onChange({ hidden_layers: layers });
   }
 
   resizeLayer(index, delta) {
-    const layers = [...this.config.hidden_layers];
+    const layers = this.state.shown.hidden_layers;
     const { min, max } = this.limits.neurons;
     layers[index] = Math.min(Math.max(layers[index] + delta, min), max);
-    this.set({ hidden_layers: layers });
+    this.onChange({ hidden_layers: layers });
   }
 
   format(name, value) {
@@ -155,7 +146,7 @@ export class Settings {
   }
 
   show() {
-    const c = this.config;
+    const c = this.state.shown;
     $("dataset").value = c.dataset;
     $("classes").value = String(c.classes);
     $("classes-row").hidden = this.problems[c.dataset] !== "multiclass";
@@ -188,11 +179,10 @@ export class Settings {
     $("batch_size").value = c.batch_size === null ? "full" : String(c.batch_size);
     fillSelect($("steps_per_frame"), withValue(STEPS_PER_FRAME, c.steps_per_frame).map((v) => ({ value: v, label: String(v) })));
     $("steps_per_frame").value = String(c.steps_per_frame);
-    this.showNetwork();
+    this.showNetwork(c.hidden_layers);
   }
 
-  showNetwork() {
-    const layers = this.config.hidden_layers;
+  showNetwork(layers) {
     $("layer-count").textContent = String(layers.length);
     $("add-layer").disabled = layers.length >= this.limits.hidden_layers.max;
     $("remove-layer").disabled = layers.length === 0;

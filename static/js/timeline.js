@@ -23,6 +23,7 @@ export class Timeline {
   }
 
   // Every live frame: the slider grows with the run and sits at its live end.
+  /** @param {import("./frame_types.js").Frame} frame */
   follow(frame) {
     this.generation += 1;
     this.replaying = null;
@@ -32,6 +33,7 @@ export class Timeline {
     this.label.textContent = t("timeline.live", { step: frame.step });
   }
 
+  /** @param {import("./frame_types.js").Frame} frame */
   translate(frame) {
     const key = frame.timeline_index === null ? "timeline.live" : "timeline.back";
     this.label.textContent = t(key, { step: frame.step });

@@ -1,5 +1,6 @@
 // Every setting lives in the address, so a copied link reproduces the experiment (the seed
 // fixes the data and the starting weights) and Back/Forward step through earlier settings.
+// This turns a config (the page's copy is in state.js) into the address's query and back.
 
 const LISTS = ["hidden_layers", "features"];
 const TEXT = ["dataset", "activation", "optimizer", "regularization"];

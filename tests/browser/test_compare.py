@@ -151,7 +151,7 @@ def test_with_three_classes_every_panel_shows_the_predicted_class(page, server_u
         ".compare-plot",
         """plots => plots.map(el => {
           const map = el.data[0];
-          const distinct = (rows) => [...new Set(rows.flat())].sort();
+          const distinct = (rows) => [...new Set(rows.flatMap((row) => [...row]))].sort();
           return { classes: distinct(map.z), names: distinct(map.customdata),
                    colours: map.colorscale.length, hover: map.hovertemplate };
         })""",

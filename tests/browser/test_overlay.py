@@ -97,11 +97,11 @@ def test_overlay_colours_values_on_a_colour_scale_as_plotly_does(page):
     page.evaluate(SETUP, {"x": [], "y": []})
     pairs = page.evaluate(
         """async (values) => {
-          const { VALUE_SCALE } = await import("/static/js/colors.js");
+          const scale = window.layerscope.frame().palette.value;  // the server's, for values
           const div = window.testPlot;
           const x = values.map((_, i) => -1.5 + i * 0.8);
           const y = values.map(() => 5);
-          const marker = { size: 12, color: values, colorscale: VALUE_SCALE, cmin: -1, cmax: 1 };
+          const marker = { size: 12, color: values, colorscale: scale, cmin: -1, cmax: 1 };
           await Plotly.react(div, [{ type: "scatter", mode: "markers", x, y, marker }], div.layout);
           div.overlay.draw([{ mode: "markers", x, y, marker }]);
           const context = div.querySelector("canvas.plot-overlay").getContext("2d");
@@ -149,7 +149,7 @@ APP_POINTS = """(selector) => {
   const points = el.overlay.traces.at(-1);
   const context = canvas.getContext("2d");
   const ratio = canvas.width / box.width;
-  const drawn = points.x.map((x, i) => {
+  const drawn = Array.from(points.x, (x, i) => {
     if (points.marker.symbol[i] !== "circle") return null;  // hollow test points: centre empty
     const px = area.left + ((x - xr[0]) / (xr[1] - xr[0])) * area.width - box.left;
     const py = area.top + ((yr[1] - points.y[i]) / (yr[1] - yr[0])) * area.height - box.top;
@@ -192,7 +192,8 @@ PICTURES = """async () => {
   const plotly = (await plotlyPicture(el)).getContext("2d");
   const screen = el.overlay.canvas.getContext("2d");
   const points = el.overlay.traces.at(-1);
-  const filled = points.x.map((_, i) => i).filter((i) => points.marker.symbol[i] === "circle");
+  const filled = Array.from(points.x, (_, i) => i)
+    .filter((i) => points.marker.symbol[i] === "circle");
   const share = (context, dx, dy) => filled.filter((i) => {
     const x = Math.floor(dx + xaxis.l2p(points.x[i]));
     const y = Math.floor(dy + yaxis.l2p(points.y[i]));

@@ -325,7 +325,7 @@ def test_hide_test_points_and_discretise(page):
     page.check("#discretize")
     page.wait_for_function(
         "() => document.querySelector('#plot-input')"
-        ".data[0].z.flat().every(v => v === 0 || v === 1)"
+        ".data[0].z.every(row => row.every(v => v === 0 || v === 1))"
     )
     page.check("#show-test")
     page.wait_for_function(f"() => {POINTS.format('#plot-input')}.x.length === 200")
@@ -516,7 +516,7 @@ def test_csv_round_trip_and_bad_files(page, tmp_path):
 def test_a_long_run_keeps_the_loss_curve_bounded_and_whole(page):
     kept = page.evaluate(
         """async () => {
-          const { appendLoss, emptyLoss, LOSS_POINTS } = await import("/static/js/plots.js");
+          const { appendLoss, emptyLoss, LOSS_POINTS } = await import("/static/js/loss_curve.js");
           const loss = emptyLoss();
           for (let s = 0; s <= 50000; s += 1) appendLoss(loss, s, 1 / (s + 1), 2 / (s + 1));
           return { cap: LOSS_POINTS, ...loss };

@@ -75,7 +75,8 @@ def test_multiclass_run_trains_and_renders(page, server_url):
     # Hard boundary: each cell shows its class at one strength.
     page.check("#discretize")
     page.wait_for_function(
-        "() => new Set(document.querySelector('#plot-input').data[0].z.flat()).size === 4"
+        "() => new Set(document.querySelector('#plot-input').data[0].z.flatMap(row => [...row]))"
+        ".size === 4"
     )
     # Points by hand are two-class: the page says so and keeps the run.
     expect(page.locator("#own-points-off")).to_be_visible()
@@ -141,7 +142,8 @@ def test_regression_run_trains_and_renders(page, server_url):
     # Hard boundary for a value: a few bands instead of a smooth surface.
     page.check("#discretize")
     page.wait_for_function(
-        "() => new Set(document.querySelector('#plot-input').data[0].z.flat()).size <= 8"
+        "() => new Set(document.querySelector('#plot-input').data[0].z.flatMap(row => [...row]))"
+        ".size <= 8"
     )
     # Back to two classes: the page's words come back.
     page.select_option("#dataset", "xor")
