@@ -4,20 +4,21 @@ import base64
 
 import numpy as np
 import pytest
+from browser_pages import versioned
 from sent import assert_same_frame
 
 from app.pictures.encoding import pack, quantized, unpack
 
 pytestmark = pytest.mark.browser
 
-DECODE_BOTH = """async ({ url }) => {
+DECODE_BOTH = versioned("""async ({ url }) => {
   const { PACKED_TYPE, unpackFrame } = await import("/static/js/frame_format.js");
   const packed = await fetch(url, { headers: { Accept: PACKED_TYPE } });
   const type = packed.headers.get("Content-Type");
   const decoded = unpackFrame(await packed.arrayBuffer());
   const sent = await (await fetch(url)).json();
   return { type, decoded, sent };
-}"""
+}""")
 
 
 @pytest.mark.parametrize(
@@ -47,11 +48,11 @@ def test_the_page_decodes_a_packed_frame_to_the_same_numbers(page, server_url, c
     assert_same_frame(got["decoded"], got["sent"])
 
 
-DECODE_BYTES = """async (encoded) => {
+DECODE_BYTES = versioned("""async (encoded) => {
   const { unpackFrame } = await import("/static/js/frame_format.js");
   const bytes = Uint8Array.from(atob(encoded), (c) => c.charCodeAt(0));
   return unpackFrame(bytes.buffer);
-}"""
+}""")
 
 
 def test_the_page_reads_every_kind_of_array_as_python_does(page):
@@ -74,7 +75,7 @@ def test_the_page_reads_every_kind_of_array_as_python_does(page):
     assert decoded == expected
 
 
-POLL_TWICE = """async (config) => {
+POLL_TWICE = versioned("""async (config) => {
   const { SessionClient } = await import("/static/js/api.js");
   const asked = [];
   const fetchAll = window.fetch;
@@ -91,7 +92,7 @@ POLL_TWICE = """async (config) => {
   } finally {
     window.fetch = fetchAll;
   }
-}"""
+}""")
 
 
 def test_the_page_puts_back_what_a_frame_left_out(page, server_url):
