@@ -5,12 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from pathlib import Path
 
-import plotly
 from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse, HTMLResponse
-from fastapi.staticfiles import StaticFiles
+from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
 
@@ -18,12 +15,11 @@ from app.api.compare import router as compare_router
 from app.api.errors import add_error_handlers
 from app.api.routes import router
 from app.api.security import SecurityHeaders
+from app.api.static_files import Assets, page_directory, page_response
+from app.api.static_files import router as static_router
 from app.compare.classical import ComparisonCache
 from app.process import setup_process
 from app.sessions.store import SessionStore, run_trainer
-
-ROOT = Path(__file__).resolve().parent.parent
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
 def create_app(
@@ -47,27 +43,26 @@ def create_app(
         title="LayerScope", version="0.1.0", lifespan=lifespan, **({} if docs else hidden)
     )
     app.add_middleware(SecurityHeaders)
-    app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
-    templates = Jinja2Templates(directory=ROOT / "templates")
+    # The static files and Plotly.js, under a version (see app/api/static_files.py); the
+    # template names each by asset("js/main.js") and gets its versioned URL.
+    app.state.assets = assets = Assets(page_directory("static"))
+    app.include_router(static_router)
+    templates = Jinja2Templates(directory=page_directory("templates"))
+    templates.env.globals["asset"] = assets.url
     app.include_router(router)
     app.include_router(compare_router)
     # Classical models' fits, shared by every session (see ComparisonCache).
     app.state.comparisons = ComparisonCache()
     add_error_handlers(app)
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def index(request: Request) -> HTMLResponse:
-        return templates.TemplateResponse(request, "index.html")
+    @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
+    def index(request: Request) -> Response:
+        return page_response(templates.get_template("index.html").render(), request)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> Health:
         """Liveness for a load balancer or a supervisor: answers at once, and counts sessions."""
         return Health(status="ok", sessions=len(app.state.sessions))
-
-    @app.get("/vendor/plotly.min.js", include_in_schema=False)
-    def plotly_js() -> FileResponse:
-        # The copy inside the installed plotly package: the page never needs the internet.
-        return FileResponse(PLOTLY_JS, media_type="text/javascript")
 
     return app
 

@@ -1,14 +1,21 @@
-"""How fast the page draws while training the default network (2-8-8-1 tanh, default data), in
-headless Chromium, with every panel on screen: frames drawn per second and the time per render
-(median and 90th percentile), as the page itself measures them (window.layerscope.renderStats).
+"""How the page loads and how fast it draws, in headless Chromium.
 
-    python benchmarks/browser.py            # 20 s of measurement per server
-    python benchmarks/browser.py --quick    # 5 s, stock server only (for CI: prints, never fails)
+Loading: the bytes on the wire and the time to a working page (body[data-ready='true']) on a
+first visit (an empty browser cache) and a second one (a new tab of the same browser later),
+on 127.0.0.1 and through an emulated share of a school's Wi-Fi. Drawing: while training the
+default network (2-8-8-1 tanh, default data) with every panel on screen, frames drawn per second
+and the time per render (median and 90th percentile), as the page itself measures them
+(window.layerscope.renderStats).
+
+    python benchmarks/browser.py            # loading, then 20 s of drawing per server
+    python benchmarks/browser.py --quick    # loading once, 5 s of drawing (CI: never fails)
+    python benchmarks/browser.py --load     # loading only
 
 The stock server makes a new frame every 50 ms (its trainer's period), so 20 frames a second is
 also the most the page can be given. A second run serves frames every 20 ms to show how many the
 page itself could draw. The full run exits with status 1 when the page draws fewer than 20
-frames a second from the fast server, or leaves any frame of the stock server's undrawn.
+frames a second from the fast server, or leaves any frame of the stock server's undrawn, or a
+first visit takes 1.7 MB or more, or a second visit 50 KB or more of static files.
 """
 
 from __future__ import annotations
@@ -111,13 +118,145 @@ def measure(browser, url: str, seconds: float, warmup: float) -> dict:
     }
 
 
-def main(quick: bool) -> int:
+# An emulated share of a school's Wi-Fi for one laptop: 10 Mbit/s each way, 40 ms round trip.
+WIFI = {
+    "offline": False,
+    "latency": 40,
+    "downloadThroughput": 10e6 / 8,
+    "uploadThroughput": 10e6 / 8,
+}
+FIRST_VISIT_BYTES = 1_700_000  # targets of issue 18
+SECOND_VISIT_STATIC_BYTES = 50_000
+READY = "() => document.body.dataset.ready === 'true'"
+
+
+class Transfers:
+    """Bytes on the wire for each request, headers included, from Chromium's own network events
+    (the DevTools protocol): an answer from the browser's cache costs nothing."""
+
+    def __init__(self, cdp) -> None:
+        self.urls: dict[str, str] = {}
+        self.sizes: dict[str, int] = {}
+        cdp.on("Network.requestWillBeSent", self.sent)
+        cdp.on("Network.loadingFinished", self.finished)
+
+    def sent(self, event: dict) -> None:
+        self.urls[event["requestId"]] = event["request"]["url"]
+
+    def finished(self, event: dict) -> None:
+        self.sizes[event["requestId"]] = int(event["encodedDataLength"])
+
+    def totals(self) -> dict:
+        """Bytes and requests that reached the server, for the API and for the rest (the page,
+        its static files and Plotly.js)."""
+        api = [n for key, n in self.sizes.items() if "/api/" in self.urls.get(key, "")]
+        static = [n for key, n in self.sizes.items() if "/api/" not in self.urls.get(key, "")]
+        return {
+            "static": sum(static),
+            "static_requests": sum(1 for n in static if n > 0),
+            "api": sum(api),
+        }
+
+
+def visit(context, url: str, network: dict | None) -> dict:
+    """Open the page in a new tab of ``context`` and wait until it works: milliseconds from the
+    navigation's start, and what went over the wire until then."""
+    page = context.new_page()
+    try:
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        if network:
+            cdp.send("Network.emulateNetworkConditions", network)
+        transfers = Transfers(cdp)
+        page.goto(url)
+        page.wait_for_function(READY, polling="raf", timeout=60_000)
+        ready_ms = page.evaluate("performance.now()")
+        page.wait_for_timeout(300)  # the last network events reach us
+        return {"ms": ready_ms, **transfers.totals()}
+    finally:
+        page.close()
+
+
+def load(browser, url: str, network: dict | None, repeats: int) -> dict:
+    """First and second visits in ``repeats`` fresh browsers (contexts): the median time, and
+    the bytes (the same each time). A throwaway visit first, as by another student: the server
+    compresses each file at its first request, once."""
+    warm = browser.new_context(viewport=VIEWPORT)
+    visit(warm, url, None)
+    warm.close()
+    first, second = [], []
+    for _ in range(repeats):
+        context = browser.new_context(viewport=VIEWPORT)
+        try:
+            first.append(visit(context, url, network))
+            second.append(visit(context, url, network))
+        finally:
+            context.close()
+    return {"first": _median_visit(first), "second": _median_visit(second)}
+
+
+def _median_visit(visits: list[dict]) -> dict:
+    return {**visits[-1], "ms": statistics.median(v["ms"] for v in visits)}
+
+
+def measure_loading(browser, url: str, repeats: int) -> tuple[list[list], bool]:
+    """The loading table's rows, and whether the byte targets are met."""
+    rows = []
+    met = True
+    for name, network in [("127.0.0.1", None), ("Wi-Fi share", WIFI)]:
+        result = load(browser, url, network, repeats)
+        for which in ("first", "second"):
+            r = result[which]
+            rows.append(
+                [
+                    f"{which} visit, {name}",
+                    f"{(r['static'] + r['api']) / 1000:.1f}",
+                    f"{r['static'] / 1000:.1f}",
+                    r["static_requests"],
+                    f"{r['api'] / 1000:.1f}",
+                    f"{r['ms']:.0f}",
+                ]
+            )
+        first, second = result["first"], result["second"]
+        met = met and first["static"] + first["api"] < FIRST_VISIT_BYTES
+        met = met and second["static"] < SECOND_VISIT_STATIC_BYTES
+    return rows, met
+
+
+def main_loading(browser, repeats: int) -> bool:
+    with running_server("-c", SERVE, str(STOCK_PERIOD)) as (_, port):
+        rows, met = measure_loading(browser, f"http://127.0.0.1:{port}", repeats)
+    header = [
+        "visit",
+        "KB on the wire",
+        "page and static KB",
+        "static requests",
+        "API KB",
+        "ms to a working page",
+    ]
+    wifi = f"{WIFI['downloadThroughput'] * 8 / 1e6:.0f} Mbit/s, {WIFI['latency']} ms"
+    title = (
+        f"Browser: loading the page (median of {repeats} fresh browser(s); Wi-Fi share {wifi}),"
+        f" load average {os.getloadavg()[0]:.1f}"
+    )
+    print_table(title, header, rows)
+    print(
+        f"targets: first visit < {FIRST_VISIT_BYTES / 1e6:.1f} MB, second visit < "
+        f"{SECOND_VISIT_STATIC_BYTES / 1000:.0f} KB of static files: {'met' if met else 'NOT met'}"
+    )
+    return met
+
+
+def main(quick: bool, load_only: bool = False) -> int:
     seconds, warmup = (5.0, 2.0) if quick else (20.0, 3.0)
     periods = [STOCK_PERIOD] if quick else [STOCK_PERIOD, FAST_PERIOD]
     results = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
+            loaded = main_loading(browser, 1 if quick else 5)
+            if load_only:
+                return 0 if loaded or quick else 1
             for period in periods:
                 with running_server("-c", SERVE, str(period)) as (_, port):
                     results[period] = measure(browser, f"http://127.0.0.1:{port}", seconds, warmup)
@@ -162,10 +301,12 @@ def main(quick: bool) -> int:
         f"(page draws {fast['fps']:.1f}/s when offered more; "
         f"{stock['drawn']:.0%} of the stock server's {stock['made']:.1f}/s)"
     )
-    return 0 if met and every_panel and one_request else 1
+    return 0 if met and every_panel and one_request and loaded else 1
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="5 s against the stock server")
-    sys.exit(main(parser.parse_args().quick))
+    parser.add_argument("--load", action="store_true", help="loading the page only")
+    args = parser.parse_args()
+    sys.exit(main(args.quick, args.load))

@@ -36,16 +36,20 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def running_server(
-    *args: str, log: BinaryIO | None = None
+    *args: str,
+    log: BinaryIO | None = None,
+    program: str = sys.executable,
+    cwd: Path = ROOT,
 ) -> Iterator[tuple[subprocess.Popen, int]]:
-    """``python ARGS PORT`` (the port last), once it accepts connections; on exit it is
-    terminated, and killed if it has not stopped within 10 s. Its output goes to ``log``
-    (a file opened "w+b"), or to a temporary file."""
+    """``python ARGS PORT`` (the port last; or another ``program`` than this Python, from
+    another ``cwd``), once it accepts connections; on exit it is terminated, and killed if it
+    has not stopped within 10 s. Its output goes to ``log`` (a file opened "w+b"), or to a
+    temporary file."""
     port = free_port()
     with contextlib.ExitStack() as stack:
         out = log if log is not None else stack.enter_context(tempfile.TemporaryFile())
         process = subprocess.Popen(
-            [sys.executable, *args, str(port)], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT
+            [program, *args, str(port)], cwd=cwd, stdout=out, stderr=subprocess.STDOUT
         )
         try:
             _wait_until_up(process, port, out)

@@ -423,12 +423,13 @@ def test_a_big_session_neither_blocks_the_server_nor_starves_others(client):
 def test_page_and_plotly_are_served_locally(client):
     page = client.get("/")
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
-    assert '<script src="/vendor/plotly.min.js">' in page.text
+    url = client.app.state.assets.url  # the versioned URL of a static file
+    assert f'<script src="{url("vendor/plotly.min.js")}">' in page.text
     assert 'type="module"' in page.text and "http://" not in page.text.split("<body>")[1]
-    js = client.get("/vendor/plotly.min.js")
+    js = client.get(url("vendor/plotly.min.js"))
     assert js.status_code == 200 and "javascript" in js.headers["content-type"]
     assert len(js.content) > 1_000_000
-    assert client.get("/static/js/main.js").status_code == 200
+    assert client.get(url("js/main.js")).status_code == 200
 
 
 def test_timeline_frames(client):

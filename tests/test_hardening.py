@@ -29,9 +29,11 @@ def client():
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/api/options", "/static/js/main.js", "/healthz", "/api/sessions/nope"]
+    "path", ["/", "/api/options", "js/main.js", "/healthz", "/api/sessions/nope"]
 )
 def test_every_response_carries_the_security_headers(client, path):
+    if not path.startswith("/"):
+        path = client.app.state.assets.url(path)  # a static file, under its version
     headers = client.get(path).headers
     assert headers["content-security-policy"] == CONTENT_SECURITY_POLICY
     assert "script-src 'self'" in CONTENT_SECURITY_POLICY
@@ -42,9 +44,10 @@ def test_every_response_carries_the_security_headers(client, path):
 
 def test_the_page_has_no_inline_script(client):
     html = client.get("/").text
+    url = client.app.state.assets.url
     assert re.findall(r"<script\b[^>]*>", html) == [
-        '<script src="/vendor/plotly.min.js">',
-        '<script type="module" src="/static/js/main.js">',
+        f'<script src="{url("vendor/plotly.min.js")}">',
+        f'<script type="module" src="{url("js/main.js")}">',
     ]
     assert re.search(r"\son[a-z]+\s*=", html) is None  # no onclick= and the like
 

@@ -5,21 +5,21 @@ import base64
 
 import numpy as np
 import pytest
-from browser_pages import open_page
+from browser_pages import open_page, versioned
 from sent import assert_same_frame
 
 from app.pictures.encoding import pack, quantized, unpack
 
 pytestmark = pytest.mark.browser
 
-DECODE_BOTH = """async ({ url }) => {
+DECODE_BOTH = versioned("""async ({ url }) => {
   const { PACKED_TYPE, unpackFrame } = await import("/static/js/frame_format.js");
   const packed = await fetch(url, { headers: { Accept: PACKED_TYPE } });
   const type = packed.headers.get("Content-Type");
   const decoded = unpackFrame(await packed.arrayBuffer());
   const sent = await (await fetch(url)).json();
   return { type, decoded, sent };
-}"""
+}""")
 
 
 @pytest.mark.parametrize(
@@ -51,7 +51,7 @@ def test_the_page_decodes_a_packed_frame_to_the_same_numbers(page, server_url, c
 
 # Each decoded item's kind (row by row), its values as JSON gives them (NaN a gap: null), and
 # which arrays are views of the bytes received rather than copies.
-DECODE_BYTES = """async (encoded) => {
+DECODE_BYTES = versioned("""async (encoded) => {
   const { unpackFrame } = await import("/static/js/frame_format.js");
   const bytes = Uint8Array.from(atob(encoded), (c) => c.charCodeAt(0));
   const decoded = unpackFrame(bytes.buffer);
@@ -70,7 +70,7 @@ DECODE_BYTES = """async (encoded) => {
   });
   const kinds = Object.fromEntries(Object.entries(decoded).map(([k, v]) => [k, kind(v)]));
   return { kinds, values: plain(decoded), views };
-}"""
+}""")
 
 
 def test_the_page_reads_every_kind_of_array_as_python_does(page):
@@ -107,7 +107,7 @@ def test_the_page_reads_every_kind_of_array_as_python_does(page):
     assert sorted(got["views"]) == ["bytes", "cube", "flags", "floats", "ints"]
 
 
-POLL_TWICE = """async (config) => {
+POLL_TWICE = versioned("""async (config) => {
   const { SessionClient } = await import("/static/js/api.js");
   const { ConfigState } = await import("/static/js/state.js");
   const asked = [];
@@ -125,7 +125,7 @@ POLL_TWICE = """async (config) => {
   } finally {
     window.fetch = fetchAll;
   }
-}"""
+}""")
 
 
 def test_the_page_puts_back_what_a_frame_left_out(page, server_url):

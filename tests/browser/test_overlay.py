@@ -2,13 +2,14 @@
 put them, within a pixel, and again after a relayout or a resize; it glides when asked."""
 
 import pytest
+from browser_pages import versioned
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
 # Helpers installed on the page: a Plotly plot with SVG markers as the reference, the same
 # points on its overlay in pure red, and where the red pixels' centres are around each marker.
-SETUP = """async ({ x, y }) => {
+SETUP = versioned("""async ({ x, y }) => {
   const { overlayOf } = await import("/static/js/overlay.js");
   const div = document.createElement("div");
   document.body.prepend(div);
@@ -19,7 +20,7 @@ SETUP = """async ({ x, y }) => {
   await Plotly.newPlot(div, [svg], layout);
   const red = { size: 6, color: "#ff0000", line: { width: 0 } };
   overlayOf(div).draw([{ mode: "markers", x, y, marker: red }]);
-}"""
+}""")
 OFFSETS = """() => {
   const div = window.testPlot;
   const canvas = div.querySelector("canvas.plot-overlay");
@@ -96,7 +97,7 @@ def test_overlay_colours_values_on_a_colour_scale_as_plotly_does(page):
     values = [-1.0, -0.5, 0.0, 0.3, 0.9, 1.0]
     page.evaluate(SETUP, {"x": [], "y": []})
     pairs = page.evaluate(
-        """async (values) => {
+        versioned("""async (values) => {
           const scale = window.layerscope.frame().palette.value;  // the server's, for values
           const div = window.testPlot;
           const x = values.map((_, i) => -1.5 + i * 0.8);
@@ -112,7 +113,7 @@ def test_overlay_colours_values_on_a_colour_scale_as_plotly_does(page):
             [...context.getImageData(Math.floor(xaxis.l2p(v)), Math.floor(yaxis.l2p(5)), 1, 1)
               .data],
           ]);
-        }""",
+        }"""),
         values,
     )
     assert len(pairs) == len(values)
@@ -184,7 +185,7 @@ def test_page_panels_draw_every_point_on_its_axes_even_after_a_resize(page):
 # Of the input plane's training points, the share whose centre has its class colour (a point
 # drawn over another hides its centre): in the picture the camera button saves (snapshot.js),
 # on screen (the overlay), and in Plotly's own picture of the plot.
-PICTURES = """async () => {
+PICTURES = versioned("""async () => {
   const { pictureOf, plotlyPicture } = await import("/static/js/snapshot.js");
   const el = document.querySelector("#plot-input");
   const saved = (await pictureOf(el)).getContext("2d");
@@ -207,7 +208,7 @@ PICTURES = """async () => {
     plotly: share(plotly, xaxis._offset, yaxis._offset),
     size: [saved.canvas.width, saved.canvas.height, Math.round(width), Math.round(height)],
   };
-}"""
+}""")
 
 
 def test_camera_button_saves_the_plot_with_its_overlay(page):
@@ -228,7 +229,7 @@ def test_camera_button_saves_the_plot_with_its_overlay(page):
 # While training, the input plane's heatmap is painted on its overlay every frame (plots.js):
 # how far that picture is from Plotly's own, pixel by pixel over the plot area (the overlay
 # showing the heatmap alone, as Plotly does).
-HEATMAP_DIFFERENCE = """async () => {
+HEATMAP_DIFFERENCE = versioned("""async () => {
   const { plotlyPicture } = await import("/static/js/snapshot.js");
   const el = document.querySelector("#plot-input");
   el.overlay.draw([el.overlay.traces[0]]);
@@ -253,7 +254,7 @@ HEATMAP_DIFFERENCE = """async () => {
   }
   const type = el.overlay.traces[0].type;
   return { type, far: far / (width * height), most, size: [width, height] };
-}"""
+}""")
 
 
 @pytest.mark.parametrize("query", ["", "dataset=blobs&classes=3", "dataset=gaussians"])

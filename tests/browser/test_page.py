@@ -4,6 +4,7 @@ import json
 import re
 
 import pytest
+from browser_pages import versioned
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -515,12 +516,12 @@ def test_csv_round_trip_and_bad_files(page, tmp_path):
 
 def test_a_long_run_keeps_the_loss_curve_bounded_and_whole(page):
     kept = page.evaluate(
-        """async () => {
+        versioned("""async () => {
           const { appendLoss, emptyLoss, LOSS_POINTS } = await import("/static/js/loss_curve.js");
           const loss = emptyLoss();
           for (let s = 0; s <= 50000; s += 1) appendLoss(loss, s, 1 / (s + 1), 2 / (s + 1));
           return { cap: LOSS_POINTS, ...loss };
-        }"""
+        }""")
     )
     steps = kept["step"]
     assert kept["cap"] // 2 <= len(steps) <= kept["cap"] and steps[0] == 0
