@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 ROOT = Path(__file__).resolve().parent.parent
-START_SECONDS = 30
+START_SECONDS = 60  # generous: a busy machine starts the app several times slower
 CHROMIUM = "/usr/bin/chromium"  # Debian's package: Playwright's own download cannot work here
 # Without the background-networking flags Chromium keeps trying to reach Google's hosts.
 CHROMIUM_ARGS = [

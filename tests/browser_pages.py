@@ -1,12 +1,14 @@
 """Getting the page into a state, for the browser tests (tests/browser)."""
 
+from playwright.sync_api import expect
+
 from app.api.static_files import Assets, page_directory
 
 
 def open_page(page, server_url, query=""):
     """The app with these settings in its address, once its first frame is drawn."""
     page.goto(f"{server_url}/?{query}")
-    page.wait_for_selector("body[data-ready='true']", timeout=15_000)
+    page.wait_for_selector("body[data-ready='true']")
 
 
 def open_compare(page):
@@ -14,7 +16,6 @@ def open_compare(page):
     page.click("#compare summary")
     page.wait_for_function(
         "() => [...document.querySelectorAll('.compare-plot')].filter(el => el.data).length === 7",
-        timeout=20_000,
     )
 
 
@@ -27,3 +28,24 @@ def versioned(script: str) -> str:
     """A test's script with its imports of the page's modules ("/static/js/...") at the URLs
     the page itself loads them from: the same modules, not second copies."""
     return script.replace('"/static/', f'"{STATIC}')
+
+
+# The page's session as the server has it now (its step, and whether it is training).
+SESSION = "async () => (await fetch(`/api/sessions/${window.layerscope.sessionId()}`)).json()"
+
+
+def wait_until_stopped(page):
+    """After a pause: wait until the server has stopped training and the page shows the step
+    it stopped at (the pause's last frame is drawn after the Train button is back, see
+    static/js/player.js). Returns that step."""
+    expect(page.get_by_role("button", name="Train", exact=True)).to_be_visible()
+    page.wait_for_function(f"async () => !(await ({SESSION})()).training", polling=100)
+    step = page.evaluate(SESSION)["step"]
+    expect(page.locator("#step-count")).to_have_text(str(step))
+    return step
+
+
+def pause(page):
+    """Click Pause and wait until the page shows where training stopped; returns that step."""
+    page.get_by_role("button", name="Pause", exact=True).click()
+    return wait_until_stopped(page)

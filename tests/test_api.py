@@ -343,22 +343,32 @@ def test_a_waiting_poll_gives_up_after_news_wait():
     [("post", "/pause", 200), ("delete", "", 404)],  # paused: the new frame; deleted: gone
 )
 def test_a_waiting_poll_is_answered_at_once_when_the_session_stops(method, path, status):
-    store = SessionStore(news_wait=30.0)
-    with TestClient(create_app(store=store, trainer_period=60.0)) as client:
+    store = SessionStore(news_wait=120.0)
+    with TestClient(create_app(store=store, trainer_period=3600)) as client:
         sid = new_session(client)
         client.post(f"/api/sessions/{sid}/train")
         revision = client.get(f"/api/sessions/{sid}/frame").json()["revision"]
+        session = store.get(sid)
+        waiting = threading.Event()  # set once the poll has started to wait for news
+        wait_for_news = session.wait_for_news
+
+        async def watched_wait(since: int, timeout: float) -> float:
+            waiting.set()
+            return await wait_for_news(since, timeout)
+
+        session.wait_for_news = watched_wait
         answers = []
         poll = threading.Thread(
             target=lambda: answers.append(
                 client.get(f"/api/sessions/{sid}/frame", params={"since": revision})
-            )
+            ),
+            daemon=True,
         )
         poll.start()
-        time.sleep(0.2)  # the poll is waiting
+        assert waiting.wait(60)  # a bound against a hang
         assert answers == []
         getattr(client, method)(f"/api/sessions/{sid}{path}")
-        poll.join(timeout=10)  # far less than news_wait
+        poll.join(timeout=60)  # far less than news_wait: it was woken, not timed out
         assert answers and answers[0].status_code == status
         if status == 200:
             assert answers[0].json()["training"] is False
@@ -403,21 +413,52 @@ def test_idle_sessions_expire_and_the_number_is_capped():
         assert client.get(f"/api/sessions/{others[0]}").status_code == 404
 
 
-def test_a_big_session_neither_blocks_the_server_nor_starves_others(client):
-    big = new_session(
-        client, dataset="spiral", n_points=1000, hidden_layers=[8] * 6, steps_per_frame=200
-    )
-    small = new_session(client, dataset="xor", hidden_layers=[2])
-    client.post(f"/api/sessions/{big}/train")
-    client.post(f"/api/sessions/{small}/train")
-    for _ in range(20):
-        assert client.get("/api/options").status_code == 200
-    for sid in (big, small):
-        # Generous bound: this checks that both advance, not how fast (machines here are noisy).
-        wait_for(
-            lambda sid=sid: client.get(f"/api/sessions/{sid}/frame").json()["step"] >= 400,
-            timeout=30,
+class RoundsStore(SessionStore):
+    """A store that notes, as each round of the trainer starts, the step of every session it
+    will train in that round (the trainer asks ``training()`` once a round)."""
+
+    def __init__(self) -> None:
+        super().__init__(idle_stop=3600)  # nobody need poll: these sessions train on regardless
+        self.rounds: list[dict[str, int]] = []
+
+    def training(self) -> list:
+        sessions = super().training()
+        self.rounds.append({s.id: s.state.step for s in sessions})
+        return sessions
+
+
+def test_a_big_session_neither_blocks_the_server_nor_starves_others():
+    """Fairness by counting, whatever the machine's speed: in every round of the trainer, each
+    training session moves on by its own slice (its steps per frame), however slow the other's
+    slice is; and the server answers requests between the big session's slices."""
+    store = RoundsStore()
+    with TestClient(create_app(store=store, trainer_period=0.01)) as client:
+        big = new_session(
+            client, dataset="spiral", n_points=1000, hidden_layers=[8] * 6, steps_per_frame=200
         )
+        small = new_session(client, dataset="xor", hidden_layers=[2], steps_per_frame=5)
+        client.post(f"/api/sessions/{big}/train")
+        client.post(f"/api/sessions/{small}/train")
+        # From here on no request holds either session (a held one would sit a round out).
+        first = len(store.rounds)
+        big_steps_seen = set()
+
+        def answered_between_big_slices() -> bool:
+            frame = client.get(f"/api/sessions/{big}/frame").json()
+            assert frame["training"] is True
+            big_steps_seen.add(frame["step"])
+            assert client.get("/api/options").status_code == 200
+            return len(big_steps_seen) >= 4 and len(store.rounds) - first >= 4
+
+        # A bound against a hang only: how long the rounds take is not what is checked.
+        wait_for(answered_between_big_slices, timeout=300)
+        rounds = store.rounds[first:]
+    # The polls were answered at four or more of the big session's steps, each after a whole
+    # number of its slices: between its slices, while it trained.
+    assert all(step % 200 == 0 for step in big_steps_seen)
+    assert all(r.keys() == {big, small} for r in rounds)  # every round trains both...
+    for before, after in zip(rounds, rounds[1:], strict=False):  # ...each by its own slice
+        assert (after[big] - before[big], after[small] - before[small]) == (200, 5)
 
 
 def test_page_and_plotly_are_served_locally(client):

@@ -22,7 +22,9 @@ from waiting import wait_for
 
 from benchmarks.server import running_server
 
-TIMEOUT = 10.0  # seconds any one answer may take here
+# Seconds any one answer may take here: a bound against a hang, not a measure of speed (the
+# longest request here, 1000 steps of a 6-layer network, takes well under a second).
+TIMEOUT = 60.0
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +54,8 @@ def no_server_errors(server_log: Path) -> Iterator[None]:
 def test_the_log_shows_every_answers_status(port: int, server_log: Path):
     start = server_log.stat().st_size
     assert request(port, "GET", "/healthz")[0] == 200
-    time.sleep(0.2)  # the log is written after the answer
-    assert re.search(r'"GET /healthz HTTP/1.1" 200', server_log.read_text()[start:])
+    # The log is written after the answer.
+    wait_for(lambda: re.search(r'"GET /healthz HTTP/1.1" 200', server_log.read_text()[start:]))
 
 
 def request(
@@ -149,10 +151,10 @@ def test_a_client_that_hangs_up_before_reading_the_answer(port):
     sock.sendall(
         head("POST", f"/api/sessions/{sid}/step", port, len(body), "application/json") + body
     )
-    # Long enough for the server to have read the request, even on a busy machine. (Hung up at
-    # once, uvicorn may see the hang-up before the app reads the body, and drop it whole.)
-    # Whether or not the answer has been sent by then, the client never reads it.
-    time.sleep(0.5)
+    # Once the answer's first byte is here (looked at, not read), the server has surely read
+    # the request. (Hung up at once, uvicorn may see the hang-up before the app reads the body,
+    # and drop it whole.) The client then hangs up without reading the answer.
+    assert sock.recv(1, socket.MSG_PEEK) == b"H"
     hang_up_hard(sock)
     wait_for(lambda: request(port, "GET", f"/api/sessions/{sid}")[1]["step"] == 1000)
     assert_whole_and_usable(port, sid, 1000)
@@ -204,14 +206,14 @@ def test_a_slow_body_does_not_hold_up_other_clients(port, path, content_type):
             sock.sendall(head(method, f"/api/sessions/{sid}{path}", port, 1000, content_type))
             sock.sendall(b'{"steps": ')
             stalled.append(sock)
-        started = time.monotonic()
-        assert request(port, "GET", "/healthz", timeout=2)[0] == 200
-        status, frame = request(port, "POST", f"/api/sessions/{other}/step", {"steps": 5}, 2)
+        # The stalled clients keep their connections until the end: had they held up the
+        # server (or the session), these answers would never come, and time out.
+        assert request(port, "GET", "/healthz")[0] == 200
+        status, frame = request(port, "POST", f"/api/sessions/{other}/step", {"steps": 5})
         assert status == 200 and frame["step"] == 5
         # The stalled bodies are waited for without holding the session either.
-        status, frame = request(port, "POST", f"/api/sessions/{sid}/step", {"steps": 1}, 2)
+        status, frame = request(port, "POST", f"/api/sessions/{sid}/step", {"steps": 1})
         assert status == 200 and frame["step"] == 1
-        assert time.monotonic() - started < 2
     finally:
         for sock in stalled:
             hang_up_hard(sock)

@@ -3,7 +3,7 @@
 // values; click a unit to enlarge its map.
 
 import { shadeTable } from "./color_scale.js";
-import { t } from "./i18n.js";
+import { onLanguageChange, t } from "./i18n.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const BOX = 38;
@@ -58,6 +58,9 @@ export class NetworkDiagram {
       .observe(container);
     this.dialog = document.getElementById("neuron-dialog");
     this.dialog.querySelector("button").addEventListener("click", () => this.dialog.close());
+    // Out of sight the diagram is not redrawn, but its units' names (what a screen reader
+    // says) follow the page's language at once.
+    onLanguageChange(() => this.label());
   }
 
   // The network as the frame gives it, coloured by the frame's palette. While training (live),
@@ -85,9 +88,22 @@ export class NetworkDiagram {
     if (signature !== this.signature) this.build(network, maps, signature);
     this.network = network;
     this.maps = maps;
-    maps.forEach((map, k) => {
-      paint(this.canvases[k], map, network.side, palette.unit);
-      const last = network.sizes.length - 1;
+    maps.forEach((map, k) => paint(this.canvases[k], map, network.side, palette.unit));
+    let k = 0;
+    network.weights.forEach((matrix) => matrix.forEach((row) => row.forEach((w) => {
+      const line = this.links[k++];
+      line.setAttribute("stroke", w >= 0 ? palette.positive_weight : palette.negative_weight);
+      line.setAttribute("stroke-width", String(Math.min(0.4 + 2.2 * Math.abs(w), 7)));
+    })));
+    this.label();
+  }
+
+  // The words of the diagram as drawn: each unit's name and tooltip, each link's tooltip.
+  label() {
+    const network = this.network;
+    if (!network) return;
+    const last = network.sizes.length - 1;
+    this.maps.forEach((map, k) => {
       const bias = map.layer > 0 ? t("network.bias", { value: network.biases[map.layer - 1][map.unit].toFixed(3) }) : "";
       const name = this.unitName(map, last);
       this.canvases[k].title = t("network.unit", { unit: name, min: map.min, max: map.max, bias });
@@ -95,10 +111,7 @@ export class NetworkDiagram {
     });
     let k = 0;
     network.weights.forEach((matrix) => matrix.forEach((row) => row.forEach((w) => {
-      const line = this.links[k++];
-      line.setAttribute("stroke", w >= 0 ? palette.positive_weight : palette.negative_weight);
-      line.setAttribute("stroke-width", String(Math.min(0.4 + 2.2 * Math.abs(w), 7)));
-      line.firstChild.textContent = t("network.weight", { w: w.toFixed(3) });
+      this.links[k++].firstChild.textContent = t("network.weight", { w: w.toFixed(3) });
     })));
   }
 

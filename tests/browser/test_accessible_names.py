@@ -73,3 +73,18 @@ def test_labels_that_are_not_text_are_in_the_page_language(page, server_url, lan
     for role, english, korean in LABELS:
         name = korean if language == "ko" else english
         expect(page.get_by_role(role, name=name, exact=True).first).to_be_attached()
+
+
+def test_the_network_diagram_is_renamed_while_out_of_sight(page):
+    """Out of sight the diagram is not redrawn, but its units' names follow the language."""
+    page.locator("#network").scroll_into_view_if_needed()
+    expect(page.get_by_role("button", name="Input x1", exact=True)).to_be_attached()
+    page.evaluate("() => window.scrollTo(0, 0)")
+    expect(page.locator("#network")).not_to_be_in_viewport()
+    # Two frames on: the diagram's IntersectionObserver has been told it went out of sight.
+    page.evaluate(
+        "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+    )
+    page.click("#language-button")
+    expect(page.get_by_role("button", name="입력 x1", exact=True)).to_be_attached()
+    expect(page.get_by_role("button", name="은닉층 2, 뉴런 8", exact=True)).to_be_attached()

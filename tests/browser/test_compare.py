@@ -34,9 +34,9 @@ def on_dataset(page, server_url, dataset):
     open_page(page, server_url, f"dataset={dataset}")
 
 
-def test_compare_on_xor_shows_six_models_and_the_network(page, server_url):
+def test_compare_on_xor_shows_six_models_and_the_network(page, server_url, listen):
     fetched = []
-    page.on(
+    listen(
         "request",
         lambda r: re.search(r"/api/sessions/[^/]+/compare", r.url) and fetched.append(r.url),
     )
@@ -114,7 +114,7 @@ def test_compare_without_two_classes_says_why(page, server_url):
 def test_compare_speaks_korean(page):
     page.evaluate("localStorage.setItem('layerscope-language', 'ko')")
     page.reload()
-    page.wait_for_selector("body[data-ready='true']", timeout=15_000)
+    page.wait_for_selector("body[data-ready='true']")
     expect(page.locator("#compare summary")).to_contain_text("고전 모델과 비교")
     open_compare(page)
     expect(panel(page, "logistic").locator("h3")).to_have_text("로지스틱 회귀")
@@ -123,12 +123,12 @@ def test_compare_speaks_korean(page):
     page.evaluate("localStorage.removeItem('layerscope-language')")
 
 
-def test_compare_with_three_classes_logs_no_error(page, server_url):
+def test_compare_with_three_classes_logs_no_error(page, server_url, listen):
     # Plotly draws a heatmap with zsmooth: false through an inline style attribute, which the
     # page's Content-Security-Policy refuses: one console error per class map, until fixed.
     errors = []
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    listen("console", lambda m: m.type == "error" and errors.append(m.text))
+    listen("pageerror", lambda e: errors.append(str(e)))
     on_dataset(page, server_url, "spiral-arms")
     open_compare(page)
     expect(panel(page, "tree").locator(".compare-scores")).to_have_text(SCORES)

@@ -15,7 +15,7 @@ def legend(page, index):
 
 def reload(page):
     page.reload()
-    page.wait_for_selector("body[data-ready='true']", timeout=15_000)
+    page.wait_for_selector("body[data-ready='true']")
 
 
 def test_toggle_switches_the_page_to_korean(page):

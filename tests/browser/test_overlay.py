@@ -2,7 +2,7 @@
 put them, within a pixel, and again after a relayout or a resize; it glides when asked."""
 
 import pytest
-from browser_pages import versioned
+from browser_pages import pause, versioned
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -124,14 +124,20 @@ def test_overlay_colours_values_on_a_colour_scale_as_plotly_does(page):
 
 def test_overlay_glides_when_asked_and_jumps_otherwise(page):
     page.evaluate(SETUP, {"x": [0], "y": [1]})
+    # The glide's clock, performance.now(), is held still and moved on by hand: where the point
+    # is along the way then depends on the time given, not on how fast frames come here.
+    page.evaluate("() => { window.clockMs = 0; performance.now = () => window.clockMs; }")
+    shown = "() => window.testPlot.overlay.shown[0].x[0]"
     page.evaluate(
         "() => window.testPlot.overlay.draw([{ mode: 'markers', x: [2], y: [9], marker: { size: 6,"
         " color: '#f00' } }], 400)"
     )
-    page.wait_for_timeout(150)
-    middle = page.evaluate("() => window.testPlot.overlay.shown[0].x[0]")
-    assert 0 < middle < 2  # on its way
-    page.wait_for_function("() => window.testPlot.overlay.shown[0].x[0] === 2")
+    assert page.evaluate(shown) == 0  # it sets off from where it was
+    page.evaluate("() => { window.clockMs = 150; }")
+    page.wait_for_function(f"() => ({shown})() !== 0")  # the next animation frame moves it
+    assert 0 < page.evaluate(shown) < 2  # on its way
+    page.evaluate("() => { window.clockMs = 400; }")
+    page.wait_for_function(f"() => ({shown})() === 2")
     page.evaluate(
         "() => window.testPlot.overlay.draw([{ mode: 'markers', x: [-1], y: [9], marker: { size: 6,"
         " color: '#f00' } }])"
@@ -275,11 +281,9 @@ def test_plotlys_heatmap_is_the_latest_once_training_pauses(page):
     second; once paused they agree."""
     page.get_by_role("button", name="Train", exact=True).click()
     page.wait_for_function("() => Number(document.querySelector('#step-count').textContent) >= 100")
-    page.get_by_role("button", name="Pause", exact=True).click()
-    expect(page.get_by_role("button", name="Train", exact=True)).to_be_visible()
-    page.wait_for_timeout(300)
-    same = page.eval_on_selector(
-        "#plot-input",
-        "el => JSON.stringify(el.data[0].z) === JSON.stringify(el.overlay.traces[0].z)",
+    pause(page)  # the page shows the step training stopped at
+    # Plotly's copy is replotted once that last frame is drawn (never, if it were left behind).
+    page.wait_for_function(
+        "() => { const el = document.querySelector('#plot-input');"
+        " return JSON.stringify(el.data[0].z) === JSON.stringify(el.overlay.traces[0].z); }"
     )
-    assert same

@@ -4,7 +4,7 @@ import json
 import re
 
 import pytest
-from browser_pages import versioned
+from browser_pages import open_page, pause, versioned, wait_until_stopped
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -63,20 +63,16 @@ def test_step_advances_and_redraws(page):
 def test_train_keeps_frames_coming_then_pause_stops_them(page):
     page.get_by_role("button", name="Train", exact=True).click()
     expect(page.get_by_role("button", name="Pause", exact=True)).to_be_visible()
-    seen = set()
-    for _ in range(20):  # about two seconds
-        seen.add(step_count(page))
-        page.wait_for_timeout(100)
-    # Lenient on purpose: the frame rate target lives in the benchmark, not here.
-    assert len(seen) >= 5, f"only {len(seen)} distinct frames in 2 s: {sorted(seen)}"
-    loss_points = page.eval_on_selector("#plot-loss", "el => el.data[0].x.length")
-    assert loss_points >= 5
+    # The step counts shown, looked at every animation frame, until five different ones were
+    # seen: frames keep coming. (How fast they come is the benchmark's business.)
+    page.evaluate("() => { window.stepsSeen = new Set(); }")
+    page.wait_for_function(
+        "() => window.stepsSeen.add(document.querySelector('#step-count').textContent).size >= 5"
+    )
+    page.wait_for_function("() => document.querySelector('#plot-loss').data[0].x.length >= 5")
 
-    page.get_by_role("button", name="Pause", exact=True).click()
-    expect(page.get_by_role("button", name="Train", exact=True)).to_be_visible()
-    page.wait_for_timeout(300)
-    paused = step_count(page)
-    page.wait_for_timeout(1000)
+    paused = pause(page)
+    page.wait_for_timeout(500)  # a loop still running would have drawn several frames by now
     assert step_count(page) == paused
 
 
@@ -116,7 +112,7 @@ def test_divergence_is_shown_with_a_hint(page):
     page.select_option("#learning_rate", "10")
     page.select_option("#dataset", "class-ab")
     page.get_by_role("button", name="Train", exact=True).click()
-    expect(page.locator("#message")).to_contain_text("Lower the learning rate", timeout=10_000)
+    expect(page.locator("#message")).to_contain_text("Lower the learning rate")
     expect(page.get_by_role("button", name="Train", exact=True)).to_be_visible()
 
 
@@ -128,13 +124,13 @@ def test_textbook_guide_hand_made_feature_solves_it(page):
 
     page.get_by_role("button", name="2 · Hand-made feature").click()
     expect(page.locator(".layer h3").nth(1)).to_contain_text("Features (hand-made) · x1²+x2²")
-    expect(page.locator("#train-accuracy")).to_have_text("100%", timeout=10_000)
+    expect(page.locator("#train-accuracy")).to_have_text("100%")
     assert page.is_checked("#features input[value='x1^2+x2^2']")
     assert not page.is_checked("#features input[value='x1']")
 
     page.get_by_role("button", name="3 · Let a hidden layer learn").click()
     expect(page.locator(".layer h3").nth(1)).to_contain_text("Hidden layer 1 · 2 neurons")
-    expect(page.locator("#train-accuracy")).to_have_text("100%", timeout=15_000)
+    expect(page.locator("#train-accuracy")).to_have_text("100%")
 
 
 def test_feature_checkboxes_change_the_network_input(page):
@@ -153,23 +149,34 @@ def test_morph_slider_moves_a_layer_between_its_two_moves(page):
     expect(page.locator("#step-count")).to_have_text("1")
 
     def points(selector):
+        """The points a panel draws, as JSON."""
         return page.eval_on_selector(
-            selector, "el => { const t = el.overlay.traces.at(-1); return [t.x, t.y]; }"
+            selector,
+            "el => { const t = el.overlay.traces.at(-1);"
+            " return JSON.stringify([Array.from(t.x), Array.from(t.y)]); }",
         )
 
-    own = points("#layer-plot-1")
+    def shown_as(expected, *others):
+        """Wait until layer 1's panel shows these points, or points unlike all the others."""
+        page.wait_for_function(
+            """([selector, expected, others]) => {
+              const t = document.querySelector(selector).overlay.traces.at(-1);
+              const now = JSON.stringify([Array.from(t.x), Array.from(t.y)]);
+              return expected ? now === expected : others.every((other) => now !== other);
+            }""",
+            arg=["#layer-plot-1", expected, list(others)],
+        )
+
+    own, plane = points("#layer-plot-1"), points("#plot-input")
     page.get_by_role("button", name="Hidden layer 1: show previous layer").click()
     page.wait_for_function(
         "() => document.querySelector('.morph-caption').textContent.includes('previous layer')"
     )
-    assert points("#layer-plot-1") == points("#plot-input")  # t = 0: the input layer's picture
+    shown_as(plane)  # t = 0: the input layer's picture
     page.get_by_role("button", name="Hidden layer 1: show weighted sums").click()
-    page.wait_for_timeout(200)
-    affine = points("#layer-plot-1")
-    assert affine != own and affine != points("#plot-input")
+    shown_as(None, own, plane)  # t = 1: the weighted sums, neither of the two
     page.get_by_role("button", name="Hidden layer 1: show activation").click()
-    page.wait_for_timeout(200)
-    assert points("#layer-plot-1") == own  # t = 2: the layer itself again
+    shown_as(own)  # t = 2: the layer itself again
 
 
 def test_timeline_scrubs_back_and_training_resumes_from_the_latest(page):
@@ -303,12 +310,9 @@ def test_keyboard_shortcuts(page):
     expect(page.get_by_role("button", name="Pause", exact=True)).to_be_visible()
     page.locator("h1").click()
     page.keyboard.press(" ")
-    expect(page.get_by_role("button", name="Train", exact=True)).to_be_visible()
-    paused = page.locator("#step-count").inner_text()
-    page.wait_for_timeout(300)
-    expect(page.locator("#step-count")).to_have_text(paused)  # Pause really paused
+    paused = wait_until_stopped(page)  # Pause really paused
     page.keyboard.press("ArrowRight")
-    stepped = str(int(paused) + 1)
+    stepped = str(paused + 1)
     expect(page.locator("#step-count")).to_have_text(stepped)
     page.locator("#seed").focus()  # typing in a field is not a shortcut
     page.keyboard.press("r")
@@ -367,13 +371,11 @@ def test_settings_live_in_the_url(page):
     expect(page.locator("#learning_rate")).to_have_value("0.3")
 
 
-def test_a_bad_link_falls_back_to_the_defaults(browser, server_url):  # no console check here
-    page = browser.new_page()
-    page.goto(f"{server_url}/?learning_rate=99&dataset=xor")
-    page.wait_for_selector("body[data-ready='true']")
+@pytest.mark.expects_http_errors  # the server refuses the link's settings (422)
+def test_a_bad_link_falls_back_to_the_defaults(page, server_url):
+    open_page(page, server_url, "learning_rate=99&dataset=xor")
     expect(page.locator("#message")).to_contain_text("learning_rate must be")
     expect(page.locator("#dataset")).to_have_value("class-ab-noisy")
-    page.close()
 
 
 def test_export_then_import_a_network(page, tmp_path):

@@ -113,7 +113,7 @@ def test_remembered_large_text_is_in_the_first_drawing(page):
     small = page.eval_on_selector("#plot-input", "el => el._fullLayout.font.size")
     page.evaluate("localStorage.setItem('layerscope-large-text', '1')")
     page.reload()
-    page.wait_for_selector("body[data-ready='true']", timeout=15_000)
+    page.wait_for_selector("body[data-ready='true']")
     # Paused: no later frame would draw it again.
     assert page.eval_on_selector("#plot-input", "el => el._fullLayout.font.size") > small
     assert page.evaluate(FITTED)
