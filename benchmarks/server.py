@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import shutil
 import socket
 import subprocess
 import sys
@@ -77,3 +78,24 @@ def _wait_until_up(process: subprocess.Popen, port: int, log) -> None:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"the server did not start within {START_SECONDS} s") from None
             time.sleep(0.1)
+
+
+@contextlib.contextmanager
+def running_redis() -> Iterator[str]:
+    """A redis-server of its own on a free port of 127.0.0.1, with nothing saved to disk and
+    ``maxmemory-policy noeviction`` (as docs/running-for-a-class.md says to run it); yields its
+    URL. Raises RuntimeError if redis-server is not installed or does not start."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise RuntimeError("redis-server not found: install Debian's redis-server")
+    port = free_port()
+    with tempfile.TemporaryDirectory() as workdir, tempfile.TemporaryFile() as log:
+        command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", workdir]
+        command += ["--save", "", "--appendonly", "no", "--maxmemory-policy", "noeviction"]
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            _wait_until_up(process, port, log)
+            yield f"redis://127.0.0.1:{port}/0"
+        finally:
+            process.terminate()
+            process.wait(timeout=10)

@@ -2,6 +2,8 @@
 
 import pytest
 
+from benchmarks.server import running_redis
+
 WORKERS = 2  # this project's machines have two cores
 
 
@@ -17,3 +19,19 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
         return  # without xdist, or in one of its workers (which must not start workers again)
     if config.option.numprocesses is None and not config.option.usepdb:
         config.option.numprocesses = WORKERS  # xdist then distributes by "load"
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """The URL of a redis-server started for this test session (one per xdist process). Tests
+    that need Redis fail, never skip, where it is not installed."""
+    try:
+        with running_redis() as url:
+            yield url
+    except RuntimeError as error:
+        pytest.fail(str(error))
+
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
