@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
+import os
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
 
@@ -19,24 +19,36 @@ from app.api.static_files import Assets, page_directory, page_response
 from app.api.static_files import router as static_router
 from app.compare.classical import ComparisonCache
 from app.process import setup_process
-from app.sessions.store import SessionStore, run_trainer
+from app.sessions.service import SessionService
+from app.sessions.store import Store, open_store
 
 
 def create_app(
-    store: SessionStore | None = None, trainer_period: float = 0.05, docs: bool = True
+    store_url: str | None = None,
+    *,
+    store: Store | None = None,
+    docs: bool | None = None,
+    service: dict | None = None,
 ) -> FastAPI:
-    """The application. Tests pass their own store (e.g. with a fake clock); ``docs=False``
-    (production mode) leaves out the API's documentation pages and its schema."""
+    """The application. Sessions live in the store ``store_url`` names ("memory", the default,
+    or a Redis URL; else the LAYERSCOPE_STORE variable, which ``layerscope`` sets for each
+    worker process), or in ``store`` (tests pass one, e.g. with a small ttl). ``docs=False``
+    (production mode; else the LAYERSCOPE_PRODUCTION variable) leaves out the API's
+    documentation pages and its schema. ``service`` holds SessionService's options (tests give
+    it a clock)."""
     setup_process()
+    store_url = store_url or os.environ.get("LAYERSCOPE_STORE", "memory")
+    if docs is None:
+        docs = os.environ.get("LAYERSCOPE_PRODUCTION") != "1"
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.sessions = store if store is not None else SessionStore()
-        trainer = asyncio.create_task(run_trainer(app.state.sessions, trainer_period))
+        # Opened here, in the worker process and on its event loop: a Redis connection pool
+        # made before uvicorn forks its workers would be shared by all of them.
+        kept = store if store is not None else open_store(store_url)
+        app.state.sessions = SessionService(kept, **(service or {}))
         yield
-        trainer.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await trainer
+        await kept.close()
 
     hidden = {"docs_url": None, "redoc_url": None, "openapi_url": None}
     app = FastAPI(
@@ -59,14 +71,25 @@ def create_app(
     def index(request: Request) -> Response:
         return page_response(templates.get_template("index.html").render(), request)
 
-    @app.get("/healthz", tags=["health"])
-    def healthz() -> Health:
-        """Liveness for a load balancer or a supervisor: answers at once, and counts sessions."""
-        return Health(status="ok", sessions=len(app.state.sessions))
+    @app.get("/healthz", tags=["health"], response_model=Health, responses={503: {"model": Health}})
+    async def healthz() -> JSONResponse:
+        """For a load balancer or a supervisor: the kind of store (never its URL, which may hold
+        a password), whether it answers (503 if not), and how many sessions it keeps."""
+        kept = app.state.sessions.store
+        answers = await kept.ping()
+        health = Health(
+            status="ok" if answers else "store not answering",
+            store=kept.kind,
+            store_answers=answers,
+            sessions=await kept.count() if answers else None,
+        )
+        return JSONResponse(health.model_dump(), status_code=200 if answers else 503)
 
     return app
 
 
 class Health(BaseModel):
     status: str
-    sessions: int
+    store: str  # "memory" or "redis"
+    store_answers: bool
+    sessions: int | None

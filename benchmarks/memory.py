@@ -3,9 +3,10 @@
     python benchmarks/memory.py            # 10,000 sessions into the real store (cap 1000)
     python benchmarks/memory.py --quick    # 300 sessions into a store capped at 100 (for CI)
 
-In this process, with the server's own ``SessionStore`` at its default cap: each session is
-created with the default settings and polled once (``session.frame()``: the frame is built on the
-first poll and kept with the session), as a page opening would do. The process's resident memory
+In this process, with the server's own sessions (``SessionService``) in the default store, the
+memory store, at its default cap: each session is created with the default settings (its first
+frame built, as a page opening makes it), so the process also holds its caches of recent
+records and frames, full. The process's resident memory
 (VmRSS from /proc/self/status) is read before, once the store is full, and at the end; the
 bound is the memory before plus the cap times BOUND_PER_SESSION. Then the same store is
 filled with sessions trained until their timeline is full (the most a session of the default
@@ -18,6 +19,7 @@ The full run exits with status 1 if the bound is exceeded (by either kind of ses
 from __future__ import annotations
 
 import argparse
+import asyncio
 import gc
 import sys
 import time
@@ -29,7 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app.process import setup_process  # noqa: E402
 from app.run.config import TrainingConfig
 from app.run.state import new_state
-from app.sessions.store import SessionStore  # noqa: E402
+from app.sessions.edits import step  # noqa: E402
+from app.sessions.service import SessionService  # noqa: E402
+from app.sessions.store import MemoryStore  # noqa: E402
 from benchmarks.table import print_table  # noqa: E402
 
 setup_process()  # one BLAS thread and the allocator's settings, as the server has
@@ -50,23 +54,31 @@ def settled_rss() -> float:
     return rss_mb()
 
 
-def open_session(store: SessionStore, config: TrainingConfig, steps: int = 0):
-    session = store.create(config)
+def open_session(sessions: SessionService, config: TrainingConfig, steps: int = 0) -> str:
+    """A new session (its first frame built), trained ``steps`` steps as POST .../step does."""
+    session_id, _, _ = asyncio.run(sessions.create(config))
     if steps:
-        session.step(steps)  # as POST .../step does: train, then build the frame
-    else:
-        session.frame()  # the page's first poll: the frame is built and cached
-    return session
+        asyncio.run(sessions.change(session_id, step(steps)))
+    return session_id
+
+
+def sessions_in(cap: int) -> tuple[SessionService, MemoryStore]:
+    store = MemoryStore(max_sessions=cap)
+    return SessionService(store), store
+
+
+def count(store: MemoryStore) -> int:
+    return asyncio.run(store.count())
 
 
 def traced_per_session(config: TrainingConfig, steps: int, count: int) -> tuple[float, float]:
     """(KB held per session, peak KB while creating them) as tracemalloc counts them."""
-    store = SessionStore(max_sessions=count)
+    sessions, _ = sessions_in(count)
     gc.collect()
     tracemalloc.start()
     try:
         for _ in range(count):
-            open_session(store, config, steps)
+            open_session(sessions, config, steps)
         gc.collect()
         current, peak = tracemalloc.get_traced_memory()
     finally:
@@ -82,31 +94,31 @@ def main(quick: bool = False) -> int:
     # memory a session of this network ever holds.
     full_steps = new_state(config).history.capacity - 1
     print(
-        f"{total} sessions (default settings, frame built) into a SessionStore capped at {cap}; "
+        f"{total} sessions (default settings, frame built) into a memory store capped at {cap}; "
         f"then {cap} sessions trained {full_steps} steps each (timeline full)"
     )
     before = settled_rss()
-    store = SessionStore(max_sessions=cap)
+    sessions, store = sessions_in(cap)
     rows, started = [["before", 0, "", before, 0.0, ""]], time.perf_counter()
     checkpoints = sorted({cap, total // 2, total})
     for i in range(1, total + 1):
-        open_session(store, config)
+        open_session(sessions, config)
         if i in checkpoints:
             rss = settled_rss()
             seconds = f"{time.perf_counter() - started:.1f}"
-            rows.append([f"after {i} created", len(store), i, rss, rss - before, seconds])
+            rows.append([f"after {i} created", count(store), i, rss, rss - before, seconds])
     per_session = (rows[1][3] - before) / cap * 1024
     levelled = rows[-1][3] - rows[1][3]
 
     # The same store, now filled with sessions whose timelines are full: the worst case.
     started = time.perf_counter()
     for _ in range(cap):
-        last = open_session(store, config, full_steps)
-    snapshots = last.timeline_length()
+        last = open_session(sessions, config, full_steps)
+    snapshots = len(asyncio.run(store.timeline(last)))
     rss = settled_rss()
     seconds = f"{time.perf_counter() - started:.1f}"
-    rows.append([f"then {cap} trained", len(store), total + cap, rss, rss - before, seconds])
-    del store, last
+    rows.append([f"then {cap} trained", count(store), total + cap, rss, rss - before, seconds])
+    del sessions, store
     rss = settled_rss()
     rows.append(["store dropped", 0, total + cap, rss, rss - before, ""])
     print_table(

@@ -81,10 +81,10 @@ def _wait_until_up(process: subprocess.Popen, port: int, log) -> None:
 
 
 @contextlib.contextmanager
-def running_redis() -> Iterator[str]:
+def running_redis() -> Iterator[tuple[str, subprocess.Popen]]:
     """A redis-server of its own on a free port of 127.0.0.1, with nothing saved to disk and
     ``maxmemory-policy noeviction`` (as docs/running-for-a-class.md says to run it); yields its
-    URL. Raises RuntimeError if redis-server is not installed or does not start."""
+    URL and process. Raises RuntimeError if redis-server is not installed or does not start."""
     binary = shutil.which("redis-server")
     if binary is None:
         raise RuntimeError("redis-server not found: install Debian's redis-server")
@@ -95,7 +95,7 @@ def running_redis() -> Iterator[str]:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         try:
             _wait_until_up(process, port, log)
-            yield f"redis://127.0.0.1:{port}/0"
+            yield f"redis://127.0.0.1:{port}/0", process
         finally:
             process.terminate()
             process.wait(timeout=10)

@@ -26,7 +26,7 @@ def redis_url():
     """The URL of a redis-server started for this test session (one per xdist process). Tests
     that need Redis fail, never skip, where it is not installed."""
     try:
-        with running_redis() as url:
+        with running_redis() as (url, _):
             yield url
     except RuntimeError as error:
         pytest.fail(str(error))

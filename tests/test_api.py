@@ -1,7 +1,6 @@
-"""The HTTP API through TestClient: lifecycle, validation, divergence, background training."""
+"""The HTTP API through TestClient: lifecycle, validation, divergence, training by polls."""
 
 import json
-import threading
 import time
 
 import pytest
@@ -11,7 +10,8 @@ from waiting import wait_for
 from app.api.schemas import NETWORK_EXAMPLE
 from app.main import create_app
 from app.pictures.panels import phrase
-from app.sessions.store import SessionStore
+from app.sessions.service import IDLE_STOP
+from app.sessions.store import MemoryStore
 
 
 def neuron(n: int) -> dict:
@@ -21,7 +21,7 @@ def neuron(n: int) -> dict:
 
 @pytest.fixture
 def client():
-    with TestClient(create_app(trainer_period=0.01)) as client:
+    with TestClient(create_app()) as client:
         yield client
 
 
@@ -49,9 +49,11 @@ def test_full_session_lifecycle(client):
     assert frame["step"] == 5 and frame["training"] is False
 
     assert client.post(f"/api/sessions/{sid}/train").json() == {"training": True}
-    steps = [wait_for(lambda: client.get(f"/api/sessions/{sid}/frame").json()["step"] > 5)]
-    steps.append(client.get(f"/api/sessions/{sid}/frame").json()["step"])
-    wait_for(lambda: client.get(f"/api/sessions/{sid}/frame").json()["step"] > steps[-1])
+    # Each poll (POST .../advance) takes the steps due since the last one.
+    advance = lambda: client.post(f"/api/sessions/{sid}/advance").json()  # noqa: E731
+    steps = [advance()["step"]]
+    assert steps[0] > 5
+    wait_for(lambda: advance()["step"] > steps[-1])
 
     assert client.post(f"/api/sessions/{sid}/pause").json() == {"training": False}
     paused = client.get(f"/api/sessions/{sid}/frame").json()
@@ -314,64 +316,33 @@ def test_known_must_be_a_data_id(client, known):
     assert r.status_code == 422 and r.json()["detail"][0]["message"] == message
 
 
-def test_a_poll_of_a_training_session_waits_for_the_next_frame(client):
+def test_each_poll_of_a_training_session_answers_a_new_frame(client):
     sid = new_session(client)
     client.post(f"/api/sessions/{sid}/train")
     revision = client.get(f"/api/sessions/{sid}/frame").json()["revision"]
     for _ in range(5):  # never "nothing new": each answer is the next frame
-        r = client.get(f"/api/sessions/{sid}/frame", params={"since": revision})
+        r = client.post(f"/api/sessions/{sid}/advance")
         assert r.status_code == 200 and r.json()["revision"] > revision
-        assert r.headers["Server-Timing"].startswith("wait;dur=")  # how long it waited
         revision = r.json()["revision"]
+    # A GET changes nothing: with since, "nothing new" at once.
+    r = client.get(f"/api/sessions/{sid}/frame", params={"since": revision})
+    assert r.status_code == 204 and r.content == b""
 
 
-def test_a_waiting_poll_gives_up_after_news_wait():
-    store = SessionStore(news_wait=0.3)
-    # The trainer's first round comes at once, the next only after a minute: nothing new.
-    with TestClient(create_app(store=store, trainer_period=60.0)) as client:
-        sid = new_session(client)
-        assert client.post(f"/api/sessions/{sid}/train").json() == {"training": True}
-        revision = client.get(f"/api/sessions/{sid}/frame").json()["revision"]
-        started = time.monotonic()
-        r = client.get(f"/api/sessions/{sid}/frame", params={"since": revision})
-        assert r.status_code == 204 and time.monotonic() - started >= 0.3
-        assert float(r.headers["Server-Timing"].removeprefix("wait;dur=")) >= 300
+def test_nothing_trains_a_session_nobody_polls(client):
+    sid = new_session(client)
+    client.post(f"/api/sessions/{sid}/train")
+    time.sleep(0.2)  # time enough for 20 steps were anybody polling
+    frame = client.get(f"/api/sessions/{sid}/frame").json()
+    assert frame["step"] == 0 and frame["training"] is True
+    assert client.post(f"/api/sessions/{sid}/advance").json()["step"] > 0
 
 
-@pytest.mark.parametrize(
-    "method, path, status",
-    [("post", "/pause", 200), ("delete", "", 404)],  # paused: the new frame; deleted: gone
-)
-def test_a_waiting_poll_is_answered_at_once_when_the_session_stops(method, path, status):
-    store = SessionStore(news_wait=120.0)
-    with TestClient(create_app(store=store, trainer_period=3600)) as client:
-        sid = new_session(client)
-        client.post(f"/api/sessions/{sid}/train")
-        revision = client.get(f"/api/sessions/{sid}/frame").json()["revision"]
-        session = store.get(sid)
-        waiting = threading.Event()  # set once the poll has started to wait for news
-        wait_for_news = session.wait_for_news
-
-        async def watched_wait(since: int, timeout: float) -> float:
-            waiting.set()
-            return await wait_for_news(since, timeout)
-
-        session.wait_for_news = watched_wait
-        answers = []
-        poll = threading.Thread(
-            target=lambda: answers.append(
-                client.get(f"/api/sessions/{sid}/frame", params={"since": revision})
-            ),
-            daemon=True,
-        )
-        poll.start()
-        assert waiting.wait(60)  # a bound against a hang
-        assert answers == []
-        getattr(client, method)(f"/api/sessions/{sid}{path}")
-        poll.join(timeout=60)  # far less than news_wait: it was woken, not timed out
-        assert answers and answers[0].status_code == status
-        if status == 200:
-            assert answers[0].json()["training"] is False
+def test_a_paused_sessions_poll_changes_nothing(client):
+    sid = new_session(client)
+    before = client.get(f"/api/sessions/{sid}/frame").json()
+    after = client.post(f"/api/sessions/{sid}/advance").json()
+    assert (after["step"], after["revision"]) == (before["step"], before["revision"]) == (0, 0)
 
 
 def test_divergence_is_reported_and_reset_recovers(client):
@@ -386,79 +357,31 @@ def test_divergence_is_reported_and_reset_recovers(client):
     assert reset["step"] == 0 and reset["stopped_reason"] is None
 
 
-def test_training_stops_when_nobody_polls():
-    now = [0.0]
-    store = SessionStore(idle_stop=5.0, clock=lambda: now[0])
-    with TestClient(create_app(store=store, trainer_period=0.01)) as client:
+def test_training_counts_as_paused_when_nobody_has_polled_for_a_while():
+    now = [1000.0]
+    with TestClient(create_app(service={"clock": lambda: now[0]})) as client:
         sid = new_session(client)
         client.post(f"/api/sessions/{sid}/train")
-        session = store.get(sid)
-        wait_for(lambda: session.state.step > 0)
-        now[0] += 6.0  # nobody has asked for six seconds
-        wait_for(lambda: not session.training)
+        now[0] += 0.1
+        assert client.post(f"/api/sessions/{sid}/advance").json()["step"] == 10
+        now[0] += IDLE_STOP + 1  # nobody has asked since
         frame = client.get(f"/api/sessions/{sid}/frame").json()
         assert frame["training"] is False and frame["stopped_reason"] == "idle"
+        assert client.post(f"/api/sessions/{sid}/advance").json()["step"] == 10  # no catching up
+        assert client.get(f"/api/sessions/{sid}").json()["training"] is False
 
 
 def test_idle_sessions_expire_and_the_number_is_capped():
     now = [0.0]
-    store = SessionStore(max_sessions=3, ttl=60.0, clock=lambda: now[0])
-    with TestClient(create_app(store=store, trainer_period=0.01)) as client:
+    store = MemoryStore(max_sessions=3, ttl=60.0, clock=lambda: now[0])
+    with TestClient(create_app(store=store)) as client:
         first = new_session(client)
         now[0] += 1
         others = [new_session(client) for _ in range(3)]
         assert client.get(f"/api/sessions/{first}").status_code == 404  # evicted, oldest
         now[0] += 61
-        wait_for(lambda: len(store) == 0)
         assert client.get(f"/api/sessions/{others[0]}").status_code == 404
-
-
-class RoundsStore(SessionStore):
-    """A store that notes, as each round of the trainer starts, the step of every session it
-    will train in that round (the trainer asks ``training()`` once a round)."""
-
-    def __init__(self) -> None:
-        super().__init__(idle_stop=3600)  # nobody need poll: these sessions train on regardless
-        self.rounds: list[dict[str, int]] = []
-
-    def training(self) -> list:
-        sessions = super().training()
-        self.rounds.append({s.id: s.state.step for s in sessions})
-        return sessions
-
-
-def test_a_big_session_neither_blocks_the_server_nor_starves_others():
-    """Fairness by counting, whatever the machine's speed: in every round of the trainer, each
-    training session moves on by its own slice (its steps per frame), however slow the other's
-    slice is; and the server answers requests between the big session's slices."""
-    store = RoundsStore()
-    with TestClient(create_app(store=store, trainer_period=0.01)) as client:
-        big = new_session(
-            client, dataset="spiral", n_points=1000, hidden_layers=[8] * 6, steps_per_frame=200
-        )
-        small = new_session(client, dataset="xor", hidden_layers=[2], steps_per_frame=5)
-        client.post(f"/api/sessions/{big}/train")
-        client.post(f"/api/sessions/{small}/train")
-        # From here on no request holds either session (a held one would sit a round out).
-        first = len(store.rounds)
-        big_steps_seen = set()
-
-        def answered_between_big_slices() -> bool:
-            frame = client.get(f"/api/sessions/{big}/frame").json()
-            assert frame["training"] is True
-            big_steps_seen.add(frame["step"])
-            assert client.get("/api/options").status_code == 200
-            return len(big_steps_seen) >= 4 and len(store.rounds) - first >= 4
-
-        # A bound against a hang only: how long the rounds take is not what is checked.
-        wait_for(answered_between_big_slices, timeout=300)
-        rounds = store.rounds[first:]
-    # The polls were answered at four or more of the big session's steps, each after a whole
-    # number of its slices: between its slices, while it trained.
-    assert all(step % 200 == 0 for step in big_steps_seen)
-    assert all(r.keys() == {big, small} for r in rounds)  # every round trains both...
-    for before, after in zip(rounds, rounds[1:], strict=False):  # ...each by its own slice
-        assert (after[big] - before[big], after[small] - before[small]) == (200, 5)
+        assert client.get("/healthz").json()["sessions"] == 0
 
 
 def test_page_and_plotly_are_served_locally(client):

@@ -31,7 +31,7 @@ RUNS = {
 def frames() -> dict[str, list[dict]]:
     """Per run: the frames a client gets back, as JSON (the packed ones read back)."""
     found = {}
-    with TestClient(create_app(trainer_period=3600)) as client:
+    with TestClient(create_app()) as client:
         for name, config in RUNS.items():
             created = client.post("/api/sessions", json=config)
             assert created.status_code == 201, created.text

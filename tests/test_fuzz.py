@@ -13,7 +13,9 @@ from __future__ import annotations
 import zlib
 
 import hypothesis
+import pytest
 import schemathesis
+from fastapi.testclient import TestClient
 from hypothesis import HealthCheck
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.parameters import ParameterLocation
@@ -26,7 +28,7 @@ from schemathesis.specs.openapi.checks import (
 
 from app.api.schemas import ConfigBody
 from app.main import create_app
-from app.sessions.store import SessionStore
+from app.sessions.store import MemoryStore
 
 SEED = 6
 EXAMPLES = 25  # generated requests per route and mode (on top of schemathesis' boundary cases)
@@ -43,20 +45,30 @@ LIVE = {
 }
 
 # A small cap: every request makes a session, and the oldest are dropped as in production.
-store = SessionStore(max_sessions=50)
-app = create_app(store=store, trainer_period=3600)  # no background ticks: repeatable
+store = MemoryStore(max_sessions=50)
+app = create_app(store=store)
 schema = schemathesis.openapi.from_asgi("/openapi.json", app)
 schema.config.seed = SEED  # each route draws from its own seed derived from this one
 schema.config.generation.update(max_examples=EXAMPLES, database="none")
 
 
-def live_session(kind: str) -> str:
-    session = store.create(ConfigBody(**LIVE[kind]).to_config())
+@pytest.fixture(scope="module")
+def client():
+    """A client of the same app (its sessions live in the same store) to make live sessions."""
+    with TestClient(app) as client:
+        yield client
+
+
+def live_session(client: TestClient, kind: str) -> str:
+    created = client.post("/api/sessions", json=ConfigBody(**LIVE[kind]).model_dump())
+    url = f"/api/sessions/{created.json()['session_id']}"
     if kind == "empty":
-        session.edit_data(lambda x, y, t: (x[:0], y[:0], t[:0]))
+        client.delete(f"{url}/points")
     elif kind == "diverged":
-        session.step(200)
-    return session.id
+        client.post(f"{url}/step", json={"steps": 200})
+    elif kind == "default":
+        client.post(f"{url}/train")  # polled, it trains
+    return created.json()["session_id"]
 
 
 # Checks left out: positive_data_acceptance, because a request can fit the schema and still be
@@ -92,8 +104,8 @@ def target(case) -> str | None:
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
-def test_api(case):
+def test_api(case, client):
     kind = target(case)
     if kind not in (None, "unknown"):
-        case.path_parameters["session_id"] = live_session(kind)
+        case.path_parameters["session_id"] = live_session(client, kind)
     case.call_and_validate(checks=CHECKS)

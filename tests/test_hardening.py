@@ -17,14 +17,14 @@ from fastapi.testclient import TestClient
 from app.api.security import CONTENT_SECURITY_POLICY
 from app.main import create_app
 from app.run.config import TrainingConfig
-from app.sessions.store import SessionStore
+from app.sessions.service import SessionService
+from app.sessions.store import MemoryStore
 from benchmarks.server import running_server
 
 
 @pytest.fixture
 def client():
-    # The trainer never ticks: every change to a session comes from a request.
-    with TestClient(create_app(store=SessionStore(), trainer_period=3600)) as client:
+    with TestClient(create_app()) as client:
         yield client
 
 
@@ -52,10 +52,25 @@ def test_the_page_has_no_inline_script(client):
     assert re.search(r"\son[a-z]+\s*=", html) is None  # no onclick= and the like
 
 
-def test_healthz_counts_sessions(client):
-    assert client.get("/healthz").json() == {"status": "ok", "sessions": 0}
+def test_healthz_names_the_store_and_counts_sessions(client):
+    ok = {"status": "ok", "store": "memory", "store_answers": True}
+    assert client.get("/healthz").json() == {**ok, "sessions": 0}
     client.post("/api/sessions", json={})
-    assert client.get("/healthz").json() == {"status": "ok", "sessions": 1}
+    assert client.get("/healthz").json() == {**ok, "sessions": 1}
+
+
+def test_healthz_says_when_redis_does_not_answer_and_never_shows_its_url():
+    url = "redis://:secret-password@127.0.0.1:1/0"  # nothing listens on port 1
+    with TestClient(create_app(url)) as client:
+        answer = client.get("/healthz")
+    assert answer.status_code == 503
+    assert answer.json() == {
+        "status": "store not answering",
+        "store": "redis",
+        "store_answers": False,
+        "sessions": None,
+    }
+    assert "secret" not in answer.text
 
 
 def test_production_mode_has_no_docs_pages():
@@ -124,20 +139,24 @@ def test_parallel_calls_on_one_session_are_serialised(client):
     assert final["step"] == step and final["revision"] >= revisions[-1]
 
 
-def test_many_sessions_stay_within_the_cap_and_a_memory_bound():
+@pytest.mark.anyio
+async def test_many_sessions_stay_within_the_cap_and_a_memory_bound():
     """Creating sessions in a loop: the store keeps at most its cap, so memory levels off.
     (The default cap is 1000; the benchmark measures that case. Here: cap 20, 400 sessions.)"""
-    store = SessionStore(max_sessions=20)
+    store = MemoryStore(max_sessions=20)
+    sessions = SessionService(store)
+    # A smaller frame cache than the sessions it would hold: only the store's cap matters here.
+    sessions.frames.size = sessions.records.RECORDS_KEPT = 20
     config = TrainingConfig()
     tracemalloc.start()
     try:
         for _ in range(20):
-            store.create(config).frame()
+            await sessions.create(config)
         gc.collect()
         full = tracemalloc.get_traced_memory()[0]
         for _ in range(400):
-            store.create(config).frame()
-            assert len(store) <= 20
+            await sessions.create(config)
+            assert await store.count() <= 20
         gc.collect()
         grown = tracemalloc.get_traced_memory()[0] - full
     finally:

@@ -350,7 +350,7 @@ def test_multiclass_loop_sample_loss_is_minus_log_of_the_true_class():
 
 @pytest.fixture
 def client():
-    with TestClient(create_app(trainer_period=0.01)) as client:
+    with TestClient(create_app()) as client:
         yield client
 
 

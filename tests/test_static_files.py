@@ -21,7 +21,6 @@ from app.api.static_files import (
     page_directory,
 )
 from app.main import create_app
-from app.sessions.store import SessionStore
 
 STATIC = page_directory("static")
 FILES = sorted(p.relative_to(STATIC).as_posix() for p in STATIC.rglob("*") if p.is_file())
@@ -31,7 +30,7 @@ TEXT = [path for path in [*FILES, PLOTLY_PATH] if not path.endswith(".png")]
 @pytest.fixture(scope="module")
 def client():
     # One app for the module: its files are gzipped once, Plotly.js (4.8 MB) included.
-    with TestClient(create_app(store=SessionStore(), trainer_period=3600)) as client:
+    with TestClient(create_app()) as client:
         yield client
 
 

@@ -166,3 +166,13 @@ async def test_a_redis_store_that_cannot_connect_says_so():
     store = RedisStore("redis://127.0.0.1:1/0")  # nothing listens on port 1
     assert await store.ping() is False
     await store.close()
+
+
+async def test_load_leaves_out_a_record_the_caller_has_already(make_store):
+    store = await make_store()
+    sid = new_id()
+    await store.create(sid, b"r0", None, [])
+    assert await store.load(sid, have=0) == Stored(0, None)
+    await store.save(sid, 0, b"r1", None, [])
+    assert await store.load(sid, have=0) == Stored(1, b"r1")  # not the latest: the record
+    assert await store.load(sid, have=1) == Stored(1, None)

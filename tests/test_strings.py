@@ -2,9 +2,12 @@
 server can send has words in both."""
 
 import re
+import typing
 from pathlib import Path
 
 import pytest
+
+from app.api.frame_schema import Frame
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLES = sorted((ROOT / "static/js/strings").glob("*.js"))
@@ -52,9 +55,12 @@ def test_every_phrase_the_server_sends_has_words_in_both_languages():
 
 
 def test_every_stop_reason_has_a_message():
-    source = (ROOT / "app/sessions/session.py").read_text(encoding="utf-8")
-    reasons = set(re.findall(r'stopped_reason = "(\w+)"|reason="(\w+)"', source))
-    reasons = {r for pair in reasons for r in pair if r}
-    assert reasons == {"diverged", "idle"}
+    # The reasons a frame may give (its schema), and those the sessions' code sets or reports.
+    reasons = set(
+        typing.get_args(typing.get_args(Frame.model_fields["stopped_reason"].annotation)[0])
+    )
+    source = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "app/sessions").glob("*.py"))
+    given = set(re.findall(r'stopped_reason = (?:\w+, )?"(\w+)"|"(\w+)" if idle', source))
+    assert {r for pair in given for r in pair if r} == reasons == {"diverged", "idle"}
     for language in ("en", "ko"):
         assert {f"run.stopped.{r}" for r in reasons} <= all_keys(language)

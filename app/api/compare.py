@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.api.routes import SESSION, SessionDep
+from app.api.routes import SESSION, SessionId, SessionsDep
 from app.compare.classical import (
     BOUNDS,
     PANEL_RESOLUTION,
@@ -71,19 +72,24 @@ CacheDep = Annotated[ComparisonCache, Depends(get_cache)]
     response_model=Comparison,
     responses=SESSION,  # its 422 also covers data the models cannot fit (e.g. too few classes)
 )
-def compare_models(
-    session: SessionDep, cache: CacheDep, query: Annotated[CompareQuery, Query()]
+async def compare_models(
+    sessions: SessionsDep,
+    session_id: SessionId,
+    cache: CacheDep,
+    query: Annotated[CompareQuery, Query()],
 ) -> dict:
     """Six classical models fitted on the session's training points: each one's decision map
     over the input plane, its training and test accuracy and its fit time."""
-    x, y, is_test = session.data()
-    plane = extent(session.config.dataset, x)
+    record, _ = await sessions.read(session_id)
+    run = record.run
+    x, y, is_test = run.x, run.y, run.is_test
+    plane = extent(run.config.dataset, x)
     settings = Settings(**query.model_dump())
-    seed = session.config.seed
+    seed = run.config.seed
     key = cache_key(x, y, is_test, plane, settings, seed)
-    # A sync route: this runs in the thread pool, never on the event loop. Points the models
-    # cannot fit raise InvalidInput, which the app answers with a 422.
-    result, cached = cache.get(
-        key, lambda: compare(x, y, is_test, plane, settings, seed, PANEL_RESOLUTION)
+    # Fitting takes up to a second: in a worker thread, never on the event loop. Points the
+    # models cannot fit raise InvalidInput, which the app answers with a 422.
+    result, cached = await run_in_threadpool(
+        cache.get, key, lambda: compare(x, y, is_test, plane, settings, seed, PANEL_RESOLUTION)
     )
     return {**result, "cached": cached}

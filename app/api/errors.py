@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import redis.asyncio as redis
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
@@ -19,9 +20,14 @@ from app.nn.datasets import DATASETS, MAX_POINTS, TARGET_LIMIT
 from app.nn.features import FEATURES
 from app.nn.model import ACTIVATIONS
 from app.nn.optim import OPTIMIZERS, PENALTIES
+from app.sessions.service import StoreBusy
+from app.sessions.store import SessionGone
 
 
 def add_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(SessionGone, _session_gone)
+    app.add_exception_handler(StoreBusy, _store_unavailable)
+    app.add_exception_handler(redis.RedisError, _store_unavailable)
     app.add_exception_handler(InvalidInput, _invalid_input)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _unreadable_body)
@@ -61,6 +67,19 @@ async def _unreadable_body(request: Request, exc: Exception) -> JSONResponse | R
         message = "body must be JSON (UTF-8 text)"
         return _unprocessable([{"field": "body", "message": message, "type": "json_invalid"}])
     return await http_exception_handler(request, exc)
+
+
+async def _session_gone(request: Request, exc: Exception) -> JSONResponse:
+    """An unknown session, or one deleted or expired (the page then starts a new one with the
+    same settings)."""
+    return JSONResponse({"detail": "Session not found"}, status_code=404)
+
+
+async def _store_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    """The store did not answer (Redis down or full: it refuses writes rather than drop
+    sessions) or a session changed too often to save a change: try again in a moment."""
+    detail = "the session store is busy or not answering: try again in a moment"
+    return JSONResponse({"detail": detail}, status_code=503, headers={"Retry-After": "1"})
 
 
 async def _client_gone(request: Request, exc: Exception) -> Response:

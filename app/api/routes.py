@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from app.api.frame_schema import Frame
@@ -31,9 +30,11 @@ from app.pictures.frame import without_known_data
 from app.pictures.panels import Projection
 from app.run import points
 from app.run.history import MAX_SNAPSHOTS
-from app.run.saved import run_from_network_file
-from app.sessions.session import Session
-from app.sessions.store import SessionStore
+from app.run.points import to_csv
+from app.run.saved import network_file, run_from_network_file
+from app.sessions import edits
+from app.sessions.record import SessionRecord
+from app.sessions.service import SessionService
 
 router = APIRouter(prefix="/api")
 NOT_FOUND = {404: {"model": Detail, "description": "Session not found (unknown or expired)"}}
@@ -48,27 +49,17 @@ CSV_EXAMPLE = "x1,x2,label,split\n0,3,A,train\n1,2,B,train\n3,0,A,test\n2,1,B,tr
 CSV = {"content": {"text/csv": {"schema": {"type": "string"}, "example": CSV_EXAMPLE}}}
 
 
-# The lookups and the poll are async: they run on the event loop with the trainer, rather than
-# handed to a worker thread and back (see run_trainer in app/sessions/session.py for why).
+# Every route is async: a request loads its session from the store (awaiting Redis, if that is
+# the store), works on it on the event loop (a bounded piece of work: see SessionService), and
+# saves it back.
 
 
-async def get_store(request: Request) -> SessionStore:
+async def get_sessions(request: Request) -> SessionService:
     return request.app.state.sessions
 
 
-StoreDep = Annotated[SessionStore, Depends(get_store)]
-
-
-async def get_session(
-    store: StoreDep, session_id: Annotated[str, Path(min_length=1, max_length=64)]
-) -> Session:
-    try:
-        return store.get(session_id)
-    except KeyError:
-        raise HTTPException(404, "Session not found") from None
-
-
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionsDep = Annotated[SessionService, Depends(get_sessions)]
+SessionId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
 def wants_packed(accept: str) -> bool:
@@ -104,83 +95,95 @@ def read_options() -> dict:
 @router.post(
     "/sessions", status_code=201, response_model=SessionCreated, responses={**INVALID, 201: PACKED}
 )
-def create_session(request: Request, store: StoreDep, body: ConfigBody | None = None) -> Response:
+async def create_session(
+    request: Request, sessions: SessionsDep, body: ConfigBody | None = None
+) -> Response:
     """Start a session from a config (defaults for anything left out)."""
-    session = store.create((body or ConfigBody()).to_config())
-    content = {
-        "session_id": session.id,
-        "config": session.config.to_dict(),
-        "frame": session.frame(),
-    }
+    session_id, record, frame = await sessions.create((body or ConfigBody()).to_config())
+    content = {"session_id": session_id, "config": record.run.config.to_dict(), "frame": frame}
     return frame_response(request, content, status_code=201)
 
 
 @router.get("/sessions/{session_id}", response_model=SessionSummary, responses=SESSION)
-def read_session(session: SessionDep) -> dict:
+async def read_session(sessions: SessionsDep, session_id: SessionId) -> dict:
     """The session's config, step and whether it is training."""
-    return session.summary()
+    record, _ = await sessions.read(session_id)
+    return {
+        "session_id": session_id,
+        "config": record.run.config.to_dict(),
+        "step": record.run.step,
+        "training": sessions.training(record),
+    }
 
 
 @router.delete("/sessions/{session_id}", status_code=204, responses=SESSION)
-def delete_session(store: StoreDep, session: SessionDep) -> Response:
+async def delete_session(sessions: SessionsDep, session_id: SessionId) -> Response:
     """Forget the session."""
-    store.delete(session.id)
+    await sessions.delete(session_id)
     return Response(status_code=204)
 
 
+def changed(request: Request, record: SessionRecord, frame: dict) -> Response:
+    """The answer to a change that may change the config: the config and the frame (the page
+    takes the config from here rather than applying the server's rules itself)."""
+    return frame_response(request, {"config": record.run.config.to_dict(), "frame": frame})
+
+
 @router.put("/sessions/{session_id}/config", response_model=ConfigChanged, responses=FRAME)
-def change_config(request: Request, session: SessionDep, body: ConfigBody) -> Response:
+async def change_config(
+    request: Request, sessions: SessionsDep, session_id: SessionId, body: ConfigBody
+) -> Response:
     """New settings: new data and weights, back to step 0, paused."""
-    frame = session.configure(body.to_config())
-    return frame_response(request, {"config": session.config.to_dict(), "frame": frame})
+    record, frame = await sessions.change(session_id, edits.configure(body.to_config()))
+    return changed(request, record, frame)
 
 
 @router.post("/sessions/{session_id}/step", response_model=Frame, responses=FRAME)
-def step(request: Request, session: SessionDep, body: StepBody | None = None) -> Response:
+async def step(
+    request: Request, sessions: SessionsDep, session_id: SessionId, body: StepBody | None = None
+) -> Response:
     """Pause, take some training steps (1 by default) and return the new frame."""
-    return frame_response(request, session.step((body or StepBody()).steps))
+    _, frame = await sessions.change(session_id, edits.step((body or StepBody()).steps))
+    return frame_response(request, frame)
 
 
 @router.post("/sessions/{session_id}/phase", response_model=Frame, responses=FRAME)
-def phase(request: Request, session: SessionDep) -> Response:
+async def phase(request: Request, sessions: SessionsDep, session_id: SessionId) -> Response:
     """Pause and do only the next phase of a training step (forward, loss, backward, update)."""
-    return frame_response(request, session.phase_step())
+    _, frame = await sessions.change(session_id, edits.phase_step)
+    return frame_response(request, frame)
 
 
 @router.put("/sessions/{session_id}/view", response_model=Frame, responses=FRAME)
-def change_view(request: Request, session: SessionDep, body: ViewBody) -> Response:
+async def change_view(
+    request: Request, sessions: SessionsDep, session_id: SessionId, body: ViewBody
+) -> Response:
     """Show a layer of three or more units through PCA (2D or 3D) or chosen neurons."""
     projection = Projection(body.projection, body.dims, tuple(body.neurons))
-    return frame_response(request, session.set_projection(body.layer, projection))
+    _, frame = await sessions.change(session_id, edits.set_projection(body.layer, projection))
+    return frame_response(request, frame)
 
 
 @router.get("/sessions/{session_id}/export", response_model=NetworkFile, responses=SESSION)
-def export_network(session: SessionDep) -> JSONResponse:
+async def export_network(sessions: SessionsDep, session_id: SessionId) -> JSONResponse:
     """The run as a JSON file to keep or share: settings, step, weights, the optimizer's memory,
     the batch generator's state, and the points if they are custom (not the timeline)."""
+    record, _ = await sessions.read(session_id)
     # Sent as it is: through the response model, the parts a file leaves out would come back
     # as nulls.
-    return JSONResponse(session.export())
+    return JSONResponse(network_file(record.run))
 
 
 @router.post("/sessions/{session_id}/import", response_model=ConfigChanged, responses=FRAME)
-def import_network(request: Request, session: SessionDep, body: NetworkFile) -> Response:
+async def import_network(
+    request: Request, sessions: SessionsDep, session_id: SessionId, body: NetworkFile
+) -> Response:
     """Restore an exported run and carry on training from it, as the original would."""
     # Parts left out are None (a version 1 file has none of them); the config's None (full
     # batch) is a value.
     file = {**body.model_dump(exclude_none=True), "config": body.config.model_dump()}
-    frame = session.restore(run_from_network_file(file))
-    return frame_response(request, {"config": session.config.to_dict(), "frame": frame})
-
-
-def _edited(request: Request, session: Session, frame: dict) -> Response:
-    # Edited points are custom data: the config changed too, so the answer carries it (the
-    # page takes the config from here rather than applying the rule itself).
-    return frame_response(request, {"config": session.config.to_dict(), "frame": frame})
-
-
-def _edit(request: Request, session: Session, edit) -> Response:
-    return _edited(request, session, session.edit_data(edit))
+    record, frame = await sessions.change(session_id, edits.restore(run_from_network_file(file)))
+    return changed(request, record, frame)
 
 
 TWO_CLASS_ONLY = (
@@ -190,39 +193,54 @@ TWO_CLASS_ONLY = (
 KINDS = {"multiclass": "multi-class", "regression": "a regression"}
 
 
-def _two_class(session: Session) -> None:
-    """Custom points are A or B: refuse to edit a multi-class or regression run by hand."""
-    problem = session.config.problem
-    if problem != "binary":
-        message = TWO_CLASS_ONLY.format(kind=KINDS[problem])
-        raise InvalidInput("points", message)
+def edit_by_hand(change: edits.PointsEdit) -> edits.Edit:
+    """An edit of the points by hand, refused on a run that is not two-class."""
+    points_edit = edits.edit_points(change)
+
+    def edit(record: SessionRecord) -> None:
+        problem = record.run.config.problem
+        if problem != "binary":
+            raise InvalidInput("points", TWO_CLASS_ONLY.format(kind=KINDS[problem]))
+        points_edit(record)
+
+    return edit
 
 
 @router.post("/sessions/{session_id}/points", response_model=ConfigChanged, responses=FRAME)
-def add_point(request: Request, session: SessionDep, body: PointBody) -> Response:
+async def add_point(
+    request: Request, sessions: SessionsDep, session_id: SessionId, body: PointBody
+) -> Response:
     """Add a training point of the given class (the data become custom): the new config and
     frame."""
-    _two_class(session)
-    return _edit(
-        request, session, lambda x, y, t: points.add_point(x, y, t, body.x1, body.x2, body.label)
-    )
+    edit = edit_by_hand(lambda x, y, t: points.add_point(x, y, t, body.x1, body.x2, body.label))
+    record, frame = await sessions.change(session_id, edit)
+    return changed(request, record, frame)
 
 
 @router.post("/sessions/{session_id}/points/remove", response_model=ConfigChanged, responses=FRAME)
-def remove_point(request: Request, session: SessionDep, body: PointBody) -> Response:
+async def remove_point(
+    request: Request, sessions: SessionsDep, session_id: SessionId, body: PointBody
+) -> Response:
     """Remove the point nearest (x1, x2), if one is close (5% of the plane's width)."""
-    _two_class(session)
-    low, high = extent(session.config.dataset, session.data()[0])
-    radius = 0.05 * (high - low)
-    return _edit(
-        request, session, lambda x, y, t: points.remove_nearest(x, y, t, body.x1, body.x2, radius)
-    )
+
+    def edit(record: SessionRecord) -> None:
+        low, high = extent(record.run.config.dataset, record.run.x)
+        radius = 0.05 * (high - low)
+        remove = edit_by_hand(
+            lambda x, y, t: points.remove_nearest(x, y, t, body.x1, body.x2, radius)
+        )
+        remove(record)
+
+    record, frame = await sessions.change(session_id, edit)
+    return changed(request, record, frame)
 
 
 @router.delete("/sessions/{session_id}/points", response_model=ConfigChanged, responses=FRAME)
-def clear_points(request: Request, session: SessionDep) -> Response:
+async def clear_points(request: Request, sessions: SessionsDep, session_id: SessionId) -> Response:
     """Remove every point (the data become custom and empty)."""
-    return _edit(request, session, lambda x, y, t: (x[:0], y[:0], t[:0]))
+    edit = edits.edit_points(lambda x, y, t: (x[:0], y[:0], t[:0]))
+    record, frame = await sessions.change(session_id, edit)
+    return changed(request, record, frame)
 
 
 @router.get(
@@ -230,11 +248,14 @@ def clear_points(request: Request, session: SessionDep) -> Response:
     response_class=Response,  # the schema then lists text/csv only
     responses={200: {"description": "x1,x2,label,split or x1,x2,target,split", **CSV}, **SESSION},
 )
-def download_csv(session: SessionDep) -> Response:
+async def download_csv(sessions: SessionsDep, session_id: SessionId) -> Response:
     """The current points as CSV: x1,x2,label,split (x1,x2,target,split for regression), every
     number written so that it reads back exactly."""
+    record, _ = await sessions.read(session_id)
+    run = record.run
     headers = {"Content-Disposition": 'attachment; filename="layerscope-data.csv"'}
-    return Response(session.data_csv(), media_type="text/csv", headers=headers)
+    csv = to_csv(run.x, run.y, run.is_test, run.config.problem)
+    return Response(csv, media_type="text/csv", headers=headers)
 
 
 @router.put(
@@ -243,7 +264,7 @@ def download_csv(session: SessionDep) -> Response:
     responses={**FRAME, **TOO_LARGE},
     openapi_extra={"requestBody": {"required": True, **CSV}},
 )
-async def upload_csv(request: Request, session: SessionDep) -> Response:
+async def upload_csv(request: Request, sessions: SessionsDep, session_id: SessionId) -> Response:
     """Replace the points with a CSV file: x1,x2,label (classes 0-4 or A-E) or x1,x2,target
     (regression), optionally split (train or test). Checked whole: on any error nothing
     changes."""
@@ -253,27 +274,57 @@ async def upload_csv(request: Request, session: SessionDep) -> Response:
         if len(raw) > points.MAX_CSV_BYTES:  # stop reading: never hold more than the limit
             raise HTTPException(413, f"file too large: at most {points.MAX_CSV_BYTES // 1024} KB")
     x, y, is_test, problem = points.from_csv(bytes(raw))
-    frame = await run_in_threadpool(session.edit_data, lambda *_: (x, y, is_test), problem)
-    return _edited(request, session, frame)
+    edit = edits.edit_points(lambda *_: (x, y, is_test), problem)
+    record, frame = await sessions.change(session_id, edit)
+    return changed(request, record, frame)
 
 
 @router.post("/sessions/{session_id}/train", response_model=TrainingStatus, responses=SESSION)
-def train(session: SessionDep) -> dict:
-    """Train continuously on the server until paused (or diverged, or left unwatched)."""
-    return {"training": session.start_training()}
+async def train(sessions: SessionsDep, session_id: SessionId) -> dict:
+    """Train from now on: each POST .../advance takes the steps due since the last one (a
+    diverged run does not start)."""
+    record, _ = await sessions.change(session_id, edits.start_training(sessions.clock()))
+    return {"training": record.training}
 
 
 @router.post("/sessions/{session_id}/pause", response_model=TrainingStatus, responses=SESSION)
-def pause(session: SessionDep) -> dict:
-    """Stop continuous training."""
-    session.pause()
+async def pause(sessions: SessionsDep, session_id: SessionId) -> dict:
+    """Stop training."""
+    await sessions.change(session_id, edits.pause)
     return {"training": False}
 
 
 @router.post("/sessions/{session_id}/reset", response_model=Frame, responses=FRAME)
-def reset(request: Request, session: SessionDep) -> Response:
+async def reset(request: Request, sessions: SessionsDep, session_id: SessionId) -> Response:
     """Same data and settings, fresh initial weights, step 0, paused."""
-    return frame_response(request, session.reset())
+    _, frame = await sessions.change(session_id, edits.reset)
+    return frame_response(request, frame)
+
+
+Known = Annotated[
+    str | None,
+    Query(
+        pattern="^[0-9a-f]{16}$",
+        description="The data_id of a frame the client has: what stays the same with the data"
+        ' is then left out, marked {"$known": true}',
+    ),
+]
+
+
+def framed(request: Request, frame: dict, known: str | None) -> Response:
+    if known is not None and frame["data_id"] == known:
+        frame = without_known_data(frame)
+    return frame_response(request, frame)
+
+
+@router.post("/sessions/{session_id}/advance", response_model=Frame, responses=FRAME)
+async def advance(
+    request: Request, sessions: SessionsDep, session_id: SessionId, known: Known = None
+) -> Response:
+    """The page's poll while training: the steps due since the last advance (steps_per_frame
+    every 50 ms, at most a quarter of a second's worth and a few tens of milliseconds of work),
+    then the new frame. A session that is not training is not changed: its latest frame."""
+    return framed(request, await sessions.advance(session_id), known)
 
 
 @router.get(
@@ -283,51 +334,20 @@ def reset(request: Request, session: SessionDep) -> Response:
 )
 async def read_frame(
     request: Request,
-    store: StoreDep,
-    session: SessionDep,
+    sessions: SessionsDep,
+    session_id: SessionId,
     since: Annotated[
-        int | None,
-        Query(
-            ge=0,
-            description="Last revision the client has: while the session trains, the answer"
-            " waits for the next frame (up to about a second)",
-        ),
+        int | None, Query(ge=0, description="The last revision the client has: 204 if no newer")
     ] = None,
     at: Annotated[
         int | None, Query(ge=0, le=MAX_SNAPSHOTS - 1, description="A timeline snapshot's index")
     ] = None,
-    known: Annotated[
-        str | None,
-        Query(
-            pattern="^[0-9a-f]{16}$",
-            description="The data_id of a frame the client has: what stays the same with the"
-            ' data is then left out, marked {"$known": true}',
-        ),
-    ] = None,
+    known: Known = None,
 ) -> Response:
-    """The latest frame, or the frame of timeline snapshot `at`. With `since`: the first frame
-    after that revision, waited for while the session trains; 204 if there is none (at once
-    when paused, after the wait when training)."""
-
-    def answer(frame: dict) -> Response:
-        if known is not None and frame["data_id"] == known:
-            frame = without_known_data(frame)
-        return frame_response(request, frame)
-
+    """The latest frame, or the frame of timeline snapshot `at`; 204 if the session is still at
+    revision `since`. Never changes the session (training advances with POST .../advance)."""
     if at is not None:
-        return await run_in_threadpool(lambda: answer(session.frame_at(at)))
-    waited = 0.0
-    if since is not None and since == session.revision:
-        waited = await session.wait_for_news(since, store.news_wait)
-        if session.closed:  # deleted or expired meanwhile
-            raise HTTPException(404, "Session not found")
-    if since is not None and since == session.revision:
-        response = Response(status_code=204)
-    elif (frame := session.frame_at_once()) is not None:
-        response = answer(frame)  # built on the event loop (see run_trainer)
-    else:  # a request holds the session: wait for it in a worker thread, not here
-        response = await run_in_threadpool(lambda: answer(session.frame()))
-    # How long the answer waited for the trainer, so that a client (or the browser's developer
-    # tools) can tell that wait from the time the server took to answer.
-    response.headers["Server-Timing"] = f"wait;dur={waited * 1000:.1f}"
-    return response
+        return framed(request, await sessions.frame_at(session_id, at), known)
+    if since is not None and since == await sessions.revision(session_id):
+        return Response(status_code=204)
+    return framed(request, await sessions.frame(session_id), known)

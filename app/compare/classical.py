@@ -83,7 +83,7 @@ def is_classification(y: Array) -> bool:
 def build_models(settings: Settings, seed: int) -> dict[str, Pipeline]:
     """The six classifiers, unfitted. Every one sees standardised inputs (each coordinate scaled
     to mean 0, spread 1) so that C and gamma mean the same on every dataset; trees and naive
-    Bayes are unchanged by it. One thread each: the machine is shared with the trainer."""
+    Bayes are unchanged by it. One thread each: the machine is shared with training."""
     s = settings
     # scikit-learn wants a 32-bit seed; the session's seed is already one.
     models: dict[str, ClassifierMixin] = {
@@ -95,7 +95,7 @@ def build_models(settings: Settings, seed: int) -> dict[str, Pipeline]:
             n_estimators=s.forest_trees, max_depth=s.forest_depth, n_jobs=1, random_state=seed
         ),
         # The exact (not histogram) version: on at most 1000 points it is as fast, and it needs
-        # no OpenMP threads that would compete with the trainer on two cores.
+        # no OpenMP threads that would compete with training on two cores.
         "boosting": GradientBoostingClassifier(
             n_estimators=s.boosting_rounds,
             max_depth=s.boosting_depth,
@@ -240,7 +240,7 @@ class ComparisonCache:
     """The last few comparisons, shared by every session, least recently used dropped first.
 
     Shared because a class of students often looks at the same dataset and seed: one fit then
-    serves them all. Fits run one at a time (two cores are shared with the trainer); a request
+    serves them all. Fits run one at a time (two cores are shared with training); a request
     that waited for an identical fit finds it done rather than fitting again.
     """
 

@@ -8,6 +8,7 @@ cover the whole run, evenly, from step 0 to the latest.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -31,7 +32,16 @@ class History:
     capacity: int
     interval: int = 1  # record a snapshot once the step has moved on by at least this much
     steps: list[int] = field(default_factory=list)
-    snapshots: list[list[Layer]] = field(default_factory=list)
+    # None for a snapshot kept elsewhere (a session's store) and not read back.
+    snapshots: list[list[Layer] | None] = field(default_factory=list)
+    # What changed since the timeline was last saved, in order, for a store that keeps the
+    # snapshots as a list of its own: ("clear",), ("thin",) or ("append", layers). None: all
+    # of it is new (a clear, then every snapshot).
+    changes: list[tuple[Any, ...]] | None = None
+
+    def __post_init__(self) -> None:
+        if self.changes is None:
+            self.changes = [("clear",), *(("append", s) for s in self.snapshots)]
 
     def record(self, step: int, layers: list[Layer]) -> None:
         """Keep these weights if enough steps have passed since the last snapshot."""
@@ -40,11 +50,17 @@ class History:
         if len(self.steps) >= self.capacity:
             self.steps, self.snapshots = self.steps[::2], self.snapshots[::2]
             self.interval *= 2
+            self.changes.append(("thin",))
             if step - self.steps[-1] < self.interval:
                 return
         # Layers are never changed in place (each update makes new ones), so no copy is needed.
         self.steps.append(step)
         self.snapshots.append(layers)
+        self.changes.append(("append", layers))
+        if len(self.changes) > 2 * self.capacity and None not in self.snapshots:
+            # Never saved (a run outside any session): the same picture, told in fewer words.
+            self.changes = None
+            self.__post_init__()
 
     def __len__(self) -> int:
         return len(self.steps)

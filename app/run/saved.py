@@ -63,12 +63,13 @@ def layers_from_plain(items: list[Plain]) -> list[Layer]:
     return [Layer(_floats(item["w"]), _floats(item["b"])) for item in items]
 
 
-def run_to_plain(state: TrainingState) -> Plain:
-    """The whole run as plain data (see the module's docstring)."""
+def run_to_plain(state: TrainingState, data: bool = True, snapshots: bool = True) -> Plain:
+    """The whole run as plain data (see the module's docstring); without its points or its
+    timeline's snapshots if told (a session's store keeps those apart)."""
     history = state.history
     # A step begun phase by phase is saved as not begun (see the module's docstring).
     generator = state.pending.generator_before if state.pending else state.rng.bit_generator.state
-    return {
+    plain = {
         "config": state.config.to_dict(),
         "step": int(state.step),
         "diverged": bool(state.diverged),
@@ -78,14 +79,17 @@ def run_to_plain(state: TrainingState) -> Plain:
             for key, value in state.optimizer_memory.items()
         },
         "batch_generator": _generator_to_plain(generator),
-        "data": {"x": state.x, "y": state.y, "is_test": state.is_test},
         "timeline": {
             "capacity": history.capacity,
             "interval": history.interval,
             "steps": list(history.steps),
-            "snapshots": [layers_to_plain(layers) for layers in history.snapshots],
         },
     }
+    if data:
+        plain["data"] = {"x": state.x, "y": state.y, "is_test": state.is_test}
+    if snapshots:
+        plain["timeline"]["snapshots"] = [layers_to_plain(layers) for layers in history.snapshots]
+    return plain
 
 
 def run_from_plain(plain: Plain) -> TrainingState:
@@ -134,10 +138,9 @@ def to_json_ready(value: Any) -> Any:
 
 def network_file(state: TrainingState) -> Plain:
     """The exported file: the run without its timeline; its points only if they are custom."""
-    plain = run_to_plain(state)
+    # Built-in datasets' points come back from the config's seed.
+    plain = run_to_plain(state, data=is_custom(state.config.dataset), snapshots=False)
     del plain["timeline"]
-    if not is_custom(state.config.dataset):
-        del plain["data"]  # the config's seed makes them again
     return {"format": FILE_FORMAT, "version": FILE_VERSION, **to_json_ready(plain)}
 
 

@@ -42,16 +42,18 @@ redis.call('ZADD', KEYS[3], now, ARGV[1])
 return 0
 """
 
-# KEYS: session, timeline, seen. ARGV: id, ttl (ms). Returns {rev, rec} or nil.
+# KEYS: session, timeline, seen. ARGV: id, ttl (ms), the revision the caller has (or "").
+# Returns {rev, rec}, {rev} if the caller has that revision, or nil.
 LOAD = """
-local found = redis.call('HMGET', KEYS[1], 'rev', 'rec', 'data')
+local found = redis.call('HMGET', KEYS[1], 'rev', 'data')
 if not found[1] then return nil end
 local now = redis.call('TIME')
 redis.call('ZADD', KEYS[3], tonumber(now[1]) + tonumber(now[2]) / 1e6, ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 redis.call('PEXPIRE', KEYS[2], ARGV[2])
-if found[3] ~= '' then redis.call('PEXPIRE', 'ls:d:' .. found[3], ARGV[2]) end
-return {found[1], found[2]}
+if found[2] ~= '' then redis.call('PEXPIRE', 'ls:d:' .. found[2], ARGV[2]) end
+if found[1] == ARGV[3] then return {found[1]} end
+return {found[1], redis.call('HGET', KEYS[1], 'rec')}
 """
 
 # KEYS: session, timeline, seen. ARGV: id, expected revision, record, data id, ttl (ms), then
@@ -118,11 +120,12 @@ class RedisStore:
         args = [session_id, record, data_id or "", self._ttl_ms, self.max_sessions, *timeline]
         await self._create(keys=self._keys(session_id), args=args)
 
-    async def load(self, session_id: str) -> Stored:
-        found = await self._load(keys=self._keys(session_id), args=[session_id, self._ttl_ms])
+    async def load(self, session_id: str, have: int | None = None) -> Stored:
+        args = [session_id, self._ttl_ms, "" if have is None else have]
+        found = await self._load(keys=self._keys(session_id), args=args)
         if found is None:
             raise SessionGone(session_id)
-        return Stored(int(found[0]), found[1])
+        return Stored(int(found[0]), found[1] if len(found) > 1 else None)
 
     async def save(
         self,

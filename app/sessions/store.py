@@ -35,10 +35,10 @@ def append(snapshot: bytes) -> TimelineOp:
 
 @dataclass(frozen=True)
 class Stored:
-    """A session as the store holds it."""
+    """A session as the store holds it (its record None if the caller has that revision)."""
 
     revision: int
-    record: bytes
+    record: bytes | None
 
 
 class SessionGone(KeyError):
@@ -57,8 +57,9 @@ class Store(Protocol):
         """Keep a new session at revision 0 with these first snapshots, dropping the least
         recently used session if the store is full."""
 
-    async def load(self, session_id: str) -> Stored:
-        """The session (raises SessionGone), its time to live renewed."""
+    async def load(self, session_id: str, have: int | None = None) -> Stored:
+        """The session (raises SessionGone), its time to live renewed; without its record if
+        it is still at revision ``have`` (the caller has that one already)."""
 
     async def save(
         self,
@@ -128,12 +129,12 @@ class MemoryStore:
         entry = _Entry(0, record, data_id, list(timeline), used=self.clock())
         self._sessions[session_id] = entry
 
-    async def load(self, session_id: str) -> Stored:
+    async def load(self, session_id: str, have: int | None = None) -> Stored:
         entry = self._entry(session_id)
         entry.used = self.clock()
         if entry.data_id in self._data:  # a session's use keeps its data alive too
             self._data[entry.data_id] = (self._data[entry.data_id][0], entry.used)
-        return Stored(entry.revision, entry.record)
+        return Stored(entry.revision, None if have == entry.revision else entry.record)
 
     async def save(
         self,

@@ -49,14 +49,24 @@ function describe(payload, status) {
   return `The server answered ${status}.`;
 }
 
+// A poll that gets no answer, or a 5xx (a worker restarting, the store busy a moment), is asked
+// again after these waits before the page says the server is gone: a worker restarted under a
+// class goes unnoticed.
+const RETRY_MS = [250, 500, 1000, 2000, 4000];
+
+function delay(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 export class SessionClient {
   // state: the page's ConfigState, where the server's configs are saved and read back from.
   constructor(state) {
     this.id = null;
     this.state = state;
     this.tail = Promise.resolve();
-    this.lastFrame = null;  // the last frame asked for with GET, whole
+    this.lastFrame = null;  // the last frame polled or asked for, whole
     this.onRestart = () => {};  // called when the server had forgotten the session
+    this.onRetry = () => {};  // called before a poll is asked again (see RETRY_MS)
   }
 
   async create(config) {
@@ -96,6 +106,22 @@ export class SessionClient {
   async pause() { await this.call("POST", "pause"); }
   async reset() { return (await this.call("POST", "reset")).body; }
 
+  // While training: the steps due since the last poll, then the new frame (the server decides
+  // how many). Asked again on no answer or a 5xx, with growing waits, before giving up.
+  /** @returns {Promise<import("./frame_types.js").Frame>} */
+  async advance() {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.framed("POST", "advance", new URLSearchParams());
+      } catch (error) {
+        const passing = error.status === undefined || error.status >= 500;
+        if (!passing || attempt >= RETRY_MS.length) throw error;
+        this.onRetry(attempt);
+        await delay(RETRY_MS[attempt]);
+      }
+    }
+  }
+
   // The latest frame, or null if it is still the given revision.
   /** @returns {Promise<import("./frame_types.js").Frame | null>} */
   async frame(since) {
@@ -109,9 +135,13 @@ export class SessionClient {
     return this.getFrame(new URLSearchParams({ at: index }));
   }
 
-  // Frames asked for with GET leave out what this page has already (known.js).
   async getFrame(query) {
-    const { body } = await this.call("GET", `frame?${withKnownQuery(query, this.lastFrame)}`);
+    return this.framed("GET", "frame", query);
+  }
+
+  // Frames asked for leave out what this page has already (known.js).
+  async framed(method, action, query) {
+    const { body } = await this.call(method, `${action}?${withKnownQuery(query, this.lastFrame)}`);
     if (body === null) return null;
     this.lastFrame = restoreKnown(body, this.lastFrame);
     return this.lastFrame;

@@ -25,6 +25,10 @@ const $ = (id) => document.getElementById(id);
 const state = new ConfigState();  // the page's copy of the settings, from start() on
 const client = new SessionClient(state);
 client.onRestart = () => say(t("run.restarted"));
+// A poll with no answer is asked again a few times (api.js): say so meanwhile, and stop saying
+// it once a frame comes.
+let reconnecting = false;
+client.onRetry = () => { reconnecting = true; say(t("run.retrying")); };
 const plots = new Plots(
   (body) => guarded(() => changeView(body)),
   (x1, x2, shift) => guarded(() => editPoint(x1, x2, shift)),
@@ -62,6 +66,7 @@ function say(text) {
 /** @param {import("./frame_types.js").Frame} frame */
 async function showFrame(frame) {
   const started = performance.now();
+  if (reconnecting) { reconnecting = false; say(""); }
   $("step-count").textContent = String(frame.step);
   $("train-loss").textContent = format(frame.metrics.train_loss);
   $("test-loss").textContent = format(frame.metrics.test_loss);
@@ -152,6 +157,22 @@ async function toggleTraining() {
   say("");
   showPlaying(true);
   await player.play();
+}
+
+// A hidden tab stops asking for frames, so its run stops training (the server trains only when
+// asked): it says so, and carries on when the tab is seen again.
+let resumeWhenSeen = false;
+
+async function onVisibilityChange() {
+  if (document.hidden && player.playing) {
+    resumeWhenSeen = true;
+    await player.pause();
+    showPlaying(false);
+    say(t("run.hiddenPause"));
+  } else if (!document.hidden && resumeWhenSeen) {
+    resumeWhenSeen = false;
+    if (!player.playing) await toggleTraining();
+  }
 }
 
 async function step() {
@@ -297,6 +318,7 @@ async function start() {
     compare.redraw();
   });
   document.addEventListener("keydown", onKey);
+  document.addEventListener("visibilitychange", () => guarded(onVisibilityChange));
   onLanguageChange(() => {
     showPlaying(player.playing);
     settings.translate();

@@ -1,8 +1,8 @@
-// The Train loop: ask for a frame, draw it, ask again. The next request goes out while the
-// current frame is being drawn, but there is never more than one request in flight. Every
-// start or stop bumps the generation, so a loop from before stops by itself.
-
-const POLL_GAP_MS = 20;
+// The Train loop: ask the server to advance the run and answer its frame, draw it, ask again.
+// Training happens only when the page asks (the server takes the steps due since the last poll),
+// so a page that stops asking stops the training. The next request goes out while the current
+// frame is being drawn, but there is never more than one request in flight. Every start or stop
+// bumps the generation, so a loop from before stops by itself.
 
 export class Player {
   constructor(client, onFrame, onStopped) {
@@ -44,8 +44,7 @@ export class Player {
 
   async loop(generation) {
     const current = () => generation === this.generation;
-    let revision = null;
-    let next = this.client.frame(revision);
+    let next = this.client.advance();
     while (current()) {
       let frame;
       try {
@@ -55,16 +54,10 @@ export class Player {
         return;
       }
       if (!current()) return;
-      if (frame) revision = frame.revision;
-      const keepGoing = !frame || frame.training;
-      // Fetch the next frame while this one is drawn: one request in flight, never two.
-      if (keepGoing) next = delay(frame ? 0 : POLL_GAP_MS).then(() => this.client.frame(revision));
-      if (frame) await this.onFrame(frame);
-      if (!keepGoing && current()) { this.halt(); this.onStopped(frame); return; }
+      // Ask for the next frame while this one is drawn: one request in flight, never two.
+      if (frame.training) next = this.client.advance();
+      await this.onFrame(frame);
+      if (!frame.training && current()) { this.halt(); this.onStopped(frame); return; }
     }
   }
-}
-
-function delay(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
