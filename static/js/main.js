@@ -15,6 +15,9 @@ import { Settings } from "./settings.js";
 import { ConfigState } from "./state.js";
 import { Timeline } from "./timeline.js";
 import { configToQuery, queryToConfig, remember } from "./url.js";
+import "./loading.js";  // first: the page shows itself as loading until it is ready
+import "./drawer.js";
+import "./help.js";
 import "./strings/problems.js";
 import "./strings/run.js";
 import "./strings/views.js";
