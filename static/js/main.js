@@ -15,6 +15,7 @@ import { Settings } from "./settings.js";
 import { ConfigState } from "./state.js";
 import { Timeline } from "./timeline.js";
 import { configToQuery, queryToConfig, remember } from "./url.js";
+import "./strings/initialization.js";
 import "./strings/problems.js";
 import "./strings/run.js";
 import "./strings/views.js";

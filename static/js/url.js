@@ -3,7 +3,7 @@
 // This turns a config (the page's copy is in state.js) into the address's query and back.
 
 const LISTS = ["hidden_layers", "features"];
-const TEXT = ["dataset", "activation", "optimizer", "regularization"];
+const TEXT = ["dataset", "activation", "initialization", "optimizer", "regularization"];
 
 export function configToQuery(config) {
   const query = new URLSearchParams();
