@@ -159,7 +159,7 @@ export class Lessons {
   }
 
   remember() {
-    localStorage.setItem(STORAGE_KEY, JSON.stringify({ current: this.current, seen: [...this.seen].sort() }));
+    localStorage.setItem(STORAGE_KEY, JSON.stringify({ current: this.current, seen: [...this.seen].sort((a, b) => a - b) }));
   }
 
   // Scroll the part of the page a lesson talks about into view, and outline it for a moment.
