@@ -10,9 +10,9 @@ const $ = (id) => document.getElementById(id);
 const button = $("settings-button");
 const drawer = $("settings");
 
-// What the drawer covers: everything else a learner could reach.
+// What the drawer covers: everything else a learner could reach, the lessons' sheet included.
 function covered() {
-  return [document.querySelector("header"), document.querySelector(".run-bar"), document.querySelector("main")];
+  return [document.querySelector("header"), document.querySelector(".run-bar"), document.querySelector("main"), $("lesson-panel")];
 }
 
 function isOpen() {

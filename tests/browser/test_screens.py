@@ -258,10 +258,12 @@ def test_the_morph_and_timeline_sliders_drag_with_a_finger(phone):
 
 
 # Every element with a tooltip, except those a click already explains: the network's units
-# (a click enlarges a unit and says all its tooltip says) and the language button (its words
-# are the language's own name). Plotly's mode bar says its buttons' names in aria-label.
+# (a click enlarges a unit and says all its tooltip says), the language button (its words
+# are the language's own name) and the Lessons button (a click opens the lessons, which say
+# what they are). Plotly's mode bar says its buttons' names in aria-label.
 TITLED = """() => [...document.querySelectorAll("[title]")]
-  .filter((e) => e.checkVisibility() && !e.closest("#network") && e.id !== "language-button")
+  .filter((e) => e.checkVisibility() && !e.closest("#network"))
+  .filter((e) => !["language-button", "lessons-button"].includes(e.id))
   .map((e) => e.title)"""
 
 
@@ -330,6 +332,7 @@ def test_the_page_says_it_is_loading_until_it_works(page):
     for control in ["#train-button", "#step-button", "#dataset", "#learning_rate", "#timeline"]:
         expect(page.locator(control)).to_be_disabled()
     expect(page.locator("#language-button")).to_be_disabled()
+    expect(page.locator("#lessons-button")).to_be_disabled()
     expect(page.locator("main")).to_have_attribute("aria-busy", "true")
     for toggle in page.locator(".help-toggle").all():
         expect(toggle).to_be_disabled()
@@ -340,7 +343,8 @@ def test_the_page_says_it_is_loading_until_it_works(page):
     held[0].continue_()
     page.wait_for_selector("body[data-ready='true']")
     expect(page.locator("#loading")).to_be_hidden()
-    for control in ["#train-button", "#step-button", "#dataset", "#timeline", "#language-button"]:
+    enabled = ["#train-button", "#step-button", "#dataset", "#timeline", "#language-button"]
+    for control in [*enabled, "#lessons-button"]:
         expect(page.locator(control)).to_be_enabled()
     expect(page.locator("main")).not_to_have_attribute("aria-busy", "true")
     # Controls the settings disable for reasons of their own stay disabled.
@@ -431,3 +435,32 @@ def test_a_tapped_unit_says_the_weights_coming_into_it(page, server_url):
     for row in weights:
         expect(dialog).to_contain_text(f"{row[0]:.3f}")
     expect(dialog).to_contain_text("(light)")
+
+
+@pytest.mark.parametrize(
+    "size", [PHONE, (1024, 768), (1366, 768)], ids=["390x844", "1024x768", "1366x768"]
+)
+def test_an_open_lesson_leaves_no_sideways_scroll_and_the_drawer_covers_it(page, server_url, size):
+    """The lessons' panel: a sheet over the bottom of a narrow window, a column at the right of
+    a wide one (the page making room for it). Either way nothing runs off the side; on a phone
+    the settings drawer opens over the sheet, which is out of reach until the drawer closes."""
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    open_page(page, server_url, "lesson=2")
+    expect(page.locator("#lesson-panel")).to_be_visible()
+    sideways = page.evaluate(SIDEWAYS)
+    assert sideways["scrollWidth"] <= sideways["width"], sideways
+    assert sideways["out"] == [], sideways
+    if size != PHONE:
+        return  # (a lesson scrolls to the panel it talks about; its own buttons say what to do)
+    # On a phone the run buttons stay at the top while the lesson scrolls the page.
+    expect(page.locator("#train-button")).to_be_in_viewport(ratio=1)
+    page.click("#settings-button")
+    sheet = page.locator("#lesson-panel").bounding_box()
+    x, y = sheet["x"] + 20, sheet["y"] + sheet["height"] / 2
+    on_top = page.evaluate(
+        f"() => document.elementFromPoint({x}, {y}).closest('#settings') !== null"
+    )
+    assert on_top
+    assert page.evaluate("document.querySelector('#lesson-panel').inert")
+    page.keyboard.press("Escape")
+    assert not page.evaluate("document.querySelector('#lesson-panel').inert")
