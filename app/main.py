@@ -20,8 +20,9 @@ from app.api.static_files import Assets, page_directory, page_response
 from app.api.static_files import router as static_router
 from app.compare.classical import ComparisonCache
 from app.process import setup_process
+from app.sessions.redis_store import RedisStore
 from app.sessions.service import SessionService
-from app.sessions.store import MAX_SESSIONS, Store, open_store
+from app.sessions.store import MAX_SESSIONS, MemoryStore, Store
 
 MAX_SESSIONS_ENV = "LAYERSCOPE_MAX_SESSIONS"
 
@@ -97,6 +98,16 @@ def create_app(
         return JSONResponse(health.model_dump(), status_code=200 if answers else 503)
 
     return app
+
+
+def open_store(url: str, max_sessions: int = MAX_SESSIONS) -> Store:
+    """The store a URL names: "memory" for this process, redis://... for Redis; keeping at most
+    ``max_sessions``."""
+    if url == "memory":
+        return MemoryStore(max_sessions)
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return RedisStore(url, max_sessions)
+    raise ValueError("store must be 'memory' or a redis://host:port/db URL")
 
 
 class Health(BaseModel):
