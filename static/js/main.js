@@ -200,8 +200,9 @@ async function changeView(body) {
   await showFrame(frame);
 }
 
-const MAX_IMPORT_BYTES = 1_000_000;  // an 8x8x6 network is about 10 KB
-const MAX_CSV_BYTES = 128 * 1024;  // the server's limit too
+// The server's limits too (app/api/limits.py): a file over them is refused here, in words.
+const MAX_IMPORT_BYTES = 310 * 1024;  // twice the largest network file (an 8x8x6 one is ~10 KB)
+const MAX_CSV_BYTES = 128 * 1024;
 
 async function exportNetwork() {
   const file = await client.exportNetwork();
@@ -285,6 +286,21 @@ function onKey(event) {
   guarded(action);
 }
 
+// The tab's session: taken back after a reload or a link followed in this tab (with the
+// address's settings: a run of other settings starts again, one of the same goes on, paused as
+// the page starts), else a new one. So the server counts people, not page loads.
+async function openSession(config) {
+  const kept = await client.resume();
+  if (!kept) return client.create(config);
+  const same = Object.keys(config).every(
+    (name) => JSON.stringify(config[name]) === JSON.stringify(kept.config[name]),
+  );
+  if (!same) return client.setConfig(config);
+  state.save(kept.config);
+  if (kept.training) await client.pause();
+  return client.frame();
+}
+
 async function start() {
   $("large-text").checked = localStorage.getItem("layerscope-large-text") === "1";
   setLargeText($("large-text").checked);  // before the first frame: its plots' text follows it
@@ -293,12 +309,16 @@ async function start() {
   settings = new Settings(options, state, (changes) => guarded(() => applyChanges(changes)));
   let frame;
   try {
-    frame = await client.create(state.shown);
+    frame = await openSession(state.shown);
   } catch (error) {
+    if (error.status !== 422) throw error;
     say(t("run.badLink", { reason: error.message }));
     state.want(options.defaults);
-    frame = await client.create(state.shown);
+    frame = await openSession(state.shown);
   }
+  window.addEventListener("pagehide", () => client.goodbye());
+  // Back from the browser's page cache: take the session back (gone, it starts again).
+  window.addEventListener("pageshow", (event) => { if (event.persisted) guarded(() => client.resume()); });
   state.settle();
   window.history.replaceState(null, "", configToQuery(state.run));
   window.addEventListener("popstate", () => {
