@@ -128,7 +128,8 @@ def test_regression_run_trains_and_renders(page, server_url):
     expect(output.locator(".note")).to_contain_text("prediction across, true value up")
     page.wait_for_function(  # the mean distance from the diagonal, once the panel is redrawn
         """() => {
-          const p = document.querySelector("#layers .layer:last-child .layer-plot").overlay.traces.at(-1);
+          const panel = document.querySelector("#layers .layer:last-child .layer-plot");
+          const p = panel.overlay.traces.at(-1);
           const errors = Array.from(p.x, (x, i) => Math.abs(x - p.y[i]));
           return errors.length > 0 && errors.reduce((a, b) => a + b) / errors.length < 0.2;
         }"""
