@@ -50,11 +50,11 @@ def advance_phase(state: TrainingState) -> str | None:
             step.grads = backward(state.layers, step.fwd, step.y, activation, problem)
             return "backward"
         state.pending = None
-        _update(state, step.grads)
+        _update(state, step.grads, step.loss)
     return "update"
 
 
-def _update(state: TrainingState, grads: list[Layer]) -> bool:
+def _update(state: TrainingState, grads: list[Layer], batch_loss: float | None = None) -> bool:
     config = state.config
     grads = penalised(grads, state.layers, config.regularization, config.regularization_rate)
     updated, memory = optim_step(
@@ -66,7 +66,7 @@ def _update(state: TrainingState, grads: list[Layer]) -> bool:
     state.previous_layers, state.layers = state.layers, updated
     state.optimizer_memory = memory
     state.step += 1
-    state.last_grads = grads
+    state.last_grads, state.last_loss = grads, batch_loss
     state.history.record(state.step, updated)
     return True
 

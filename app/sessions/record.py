@@ -125,6 +125,7 @@ def to_plain(record: SessionRecord, data_id: str | None) -> dict[str, Any]:
         if pending is None
         else 1 + (pending.loss is not None) + (pending.grads is not None),
         "last_grads": _layers(record.run.last_grads),
+        "last_loss": record.run.last_loss,
         "previous_layers": _layers(record.run.previous_layers),
         "training": record.training,
         "last_advance": record.last_advance,
@@ -149,6 +150,7 @@ def from_plain(plain: dict[str, Any], x: Array, y: Array, is_test: Array) -> Ses
         timeline["capacity"], timeline["interval"], steps, [None] * len(steps), changes=[]
     )
     run.last_grads = _layers_back(plain["last_grads"])
+    run.last_loss = plain.get("last_loss")  # records saved before it was kept have none
     run.previous_layers = _layers_back(plain["previous_layers"])
     for _ in range(plain["phases_done"]):
         advance_phase(run)

@@ -126,7 +126,8 @@ class SessionService:
         record, revision = await self.records.load(session_id)
         past = await self.records.snapshot(session_id, record, index)
         body, _ = build_frame(past, record.bases, record.projections)
-        return {**self._status(record, revision), **body, "timeline_index": index}
+        # A snapshot is between whole steps, whatever phase the live run stands at.
+        return {**self._status(record, revision), **body, "phase": None, "timeline_index": index}
 
     async def delete(self, session_id: str) -> None:
         self.records.forget(session_id)
@@ -169,7 +170,7 @@ class SessionService:
     def _build(self, record: SessionRecord) -> dict[str, Any]:
         """The record's frame body, its projection bases kept in the record (so the next
         frame, whichever process builds it, turns the same way) and its losses noted."""
-        body, record.bases = build_frame(record.run, record.bases, record.projections)
+        body, record.bases = build_frame(record.run, record.bases, record.projections, record.phase)
         metrics = body["metrics"]
         record.losses.record(record.run.step, metrics["train_loss"], metrics["test_loss"])
         return body
@@ -187,7 +188,7 @@ class SessionService:
         record's bases are those its frame was built with, so this one turns the same way)."""
         body = self.frames.get(session_id, revision)
         if body is None:
-            body, _ = build_frame(record.run, record.bases, record.projections)
+            body, _ = build_frame(record.run, record.bases, record.projections, record.phase)
             self.frames.put(session_id, revision, body)
         return body
 

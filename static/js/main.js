@@ -8,6 +8,7 @@ import { Guide } from "./guide.js";
 import { onLanguageChange, t } from "./i18n.js";
 import { showLoop } from "./loop.js";
 import { NetworkDiagram } from "./network.js";
+import { plain } from "./numbers.js";
 import { Player } from "./player.js";
 import { setLargeText } from "./plot_text.js";
 import { Plots } from "./plots.js";
@@ -50,11 +51,6 @@ const RECENT_RENDERS = 500;
 const renderStats = { frames: 0, totalMs: 0, lastMs: 0, recentMs: [] };
 window.layerscope = { renderStats, sessionId: () => client.id, frame: () => plots.frame };
 
-function format(value) {
-  if (value === null || value === undefined) return "–";
-  return Math.abs(value) >= 1000 ? value.toExponential(2) : value.toFixed(3);
-}
-
 function percent(value) {
   return value === null || value === undefined ? "–" : `${Math.round(value * 100)}%`;
 }
@@ -68,8 +64,8 @@ async function showFrame(frame) {
   const started = performance.now();
   if (reconnecting) { reconnecting = false; say(""); }
   $("step-count").textContent = String(frame.step);
-  $("train-loss").textContent = format(frame.metrics.train_loss);
-  $("test-loss").textContent = format(frame.metrics.test_loss);
+  $("train-loss").textContent = plain(frame.metrics.train_loss);
+  $("test-loss").textContent = plain(frame.metrics.test_loss);
   showScores(frame);
   if (frame.stopped_reason) say(stoppedMessage(frame));
   if (frame.timeline_index === null) timeline.follow(frame);
@@ -92,7 +88,7 @@ function showScores(frame) {
     const kind = regression ? "r2" : "accuracy";
     $(`${split}-score`).querySelector("dt").textContent = t(`problems.${split}.${kind}`);
     $(`${split}-score`).title = t(`problems.${kind}.title`);
-    $(`${split}-accuracy`).textContent = regression ? format(frame.metrics[`${split}_r2`]) : percent(frame.metrics[`${split}_accuracy`]);
+    $(`${split}-accuracy`).textContent = regression ? plain(frame.metrics[`${split}_r2`]) : percent(frame.metrics[`${split}_accuracy`]);
   }
 }
 
