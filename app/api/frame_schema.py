@@ -291,6 +291,11 @@ class Frame(Part):
     phase: Literal["forward", "loss", "backward", "update"] | None = Field(
         description="Where a step taken phase by phase stands"
     )
+    hint: Phrase | None = Field(
+        description="When training goes wrong (it diverged; its loss swings, has risen above"
+        " where it started, or has stalled far from a good score): what the loss shows and the"
+        " likely fix, in one line (app/pictures/hints.py)"
+    )
     step: int = Field(ge=0)
     data_id: str = Field(
         pattern="^[0-9a-f]{16}$",

@@ -31,6 +31,9 @@ class TrainingState:
     rng: np.random.Generator  # draws the mini-batches
     step: int = 0
     diverged: bool = False
+    # Why: "weight_limit" (the weights grew too large) or "not_finite" (a value became infinite
+    # or not a number); None if not diverged, or diverged in a file that did not say why.
+    diverged_reason: str | None = None
     history: History | None = None  # None: start one, with step 0's weights
     optimizer_memory: dict[str, Any] = field(default_factory=dict)
     # Kept for display only, and not saved (app/run/saved.py): the last update's gradients and

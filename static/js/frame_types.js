@@ -178,6 +178,7 @@
  * @property {"diverged"|"idle"|null} stopped_reason - why continuous training last stopped by itself
  * @property {number[]} timeline - the steps of the snapshots that can be revisited
  * @property {"forward"|"loss"|"backward"|"update"|null} phase - where a step taken phase by phase stands
+ * @property {Phrase|null} hint - when training goes wrong: what the loss shows and the likely fix, in one line
  * @property {number} step - training steps taken
  * @property {string} data_id - names the data and the plane (send it as `known`)
  * @property {"binary"|"multiclass"|"regression"} problem - the kind of problem
