@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> None:
             "--workers above 1 needs a shared store: add --store redis://HOST:PORT/DB"
             " (docs/running-for-a-class.md says how to run Redis)"
         )
-    if not args.store.startswith(("memory", "redis://", "rediss://", "unix://")):
+    if args.store != "memory" and not args.store.startswith(("redis://", "rediss://", "unix://")):
         p.error("--store must be 'memory' or a URL such as redis://127.0.0.1:6379/0")
     os.environ[STORE_ENV] = args.store
     os.environ[PRODUCTION_ENV] = "1" if args.production else "0"

@@ -19,8 +19,9 @@ from app.api.static_files import Assets, page_directory, page_response
 from app.api.static_files import router as static_router
 from app.compare.classical import ComparisonCache
 from app.process import setup_process
+from app.sessions.redis_store import RedisStore
 from app.sessions.service import SessionService
-from app.sessions.store import Store, open_store
+from app.sessions.store import MemoryStore, Store
 
 
 def create_app(
@@ -86,6 +87,15 @@ def create_app(
         return JSONResponse(health.model_dump(), status_code=200 if answers else 503)
 
     return app
+
+
+def open_store(url: str) -> Store:
+    """The store a URL names: "memory" for this process, redis://... for Redis."""
+    if url == "memory":
+        return MemoryStore()
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return RedisStore(url)
+    raise ValueError("store must be 'memory' or a redis://host:port/db URL")
 
 
 class Health(BaseModel):

@@ -198,14 +198,3 @@ class MemoryStore:
             del self._sessions[key]
         for key in [k for k, (_, used) in self._data.items() if now - used > self.ttl]:
             del self._data[key]
-
-
-def open_store(url: str | None, max_sessions: int = 1000, ttl: float = 30 * 60) -> Store:
-    """The store a URL names: none or "memory" for this process, redis://... for Redis."""
-    if url in (None, "", "memory"):
-        return MemoryStore(max_sessions, ttl)
-    if url.startswith(("redis://", "rediss://", "unix://")):
-        from app.sessions.redis_store import RedisStore  # here: that module imports this one
-
-        return RedisStore(url, max_sessions, ttl)
-    raise ValueError("store must be 'memory' or a redis://host:port/db URL")

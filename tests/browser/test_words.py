@@ -3,8 +3,11 @@ titles of the picture on screen, and a hint when training goes wrong, in both la
 
 import re
 
-from browser_pages import open_page, pause
+import pytest
+from browser_pages import open_page, pause, versioned
 from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
 
 CAPTIONS = {
     "forward": "Forward: the batch went through the layers",
@@ -131,3 +134,27 @@ def test_a_blow_up_says_the_weights_passed_their_limit(page, server_url):
         "the weights passed their size limit (1,000,000)"
     )
     expect(page.get_by_role("button", name="Train", exact=True)).to_be_visible()
+
+
+def test_numbers_read_as_plain_decimals_and_only_the_extremes_in_powers_of_ten(page):
+    shown = page.evaluate(
+        versioned("""async (values) => {
+            const { plain } = await import("/static/js/numbers.js");
+            return values.map(plain);
+        }"""),
+        [12345.6, 123.4, 12.34, 0.1874, 0.013, 0.00421, 0.0000012, 2.34e-16, -0.5, 3.1e12, 0, None],
+    )
+    assert shown == [
+        "12,346",
+        "123",
+        "12.3",
+        "0.187",
+        "0.013",
+        "0.0042",
+        "0.0000012",
+        "2.3 × 10⁻¹⁶",
+        "-0.500",
+        "3.1 × 10¹²",
+        "0",
+        "–",
+    ]
