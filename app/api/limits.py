@@ -157,6 +157,7 @@ class BodyLimits:
 
 
 SESSIONS_PER_MINUTE_ENV = "LAYERSCOPE_SESSIONS_PER_MINUTE"
+SESSION_REQUESTS_PER_SECOND_ENV = "LAYERSCOPE_SESSION_REQUESTS_PER_SECOND"
 
 
 @dataclass(frozen=True)
@@ -169,10 +170,19 @@ class RateLimits:
 
     @classmethod
     def from_environment(cls) -> RateLimits:
-        """The defaults, with ``sessions_per_minute`` from LAYERSCOPE_SESSIONS_PER_MINUTE if
-        set (``layerscope --sessions-per-minute`` sets it for each worker process)."""
-        value = os.environ.get(SESSIONS_PER_MINUTE_ENV)
-        return cls(sessions_per_minute=int(value)) if value else cls()
+        """The defaults, or LAYERSCOPE_SESSIONS_PER_MINUTE and
+        LAYERSCOPE_SESSION_REQUESTS_PER_SECOND where set (``layerscope --sessions-per-minute``
+        sets the first for each worker process)."""
+        default = cls()
+        return cls(
+            sessions_per_minute=int(
+                os.environ.get(SESSIONS_PER_MINUTE_ENV) or default.sessions_per_minute
+            ),
+            session_requests_per_second=int(
+                os.environ.get(SESSION_REQUESTS_PER_SECOND_ENV)
+                or default.session_requests_per_second
+            ),
+        )
 
 
 SESSIONS = "/api/sessions"
