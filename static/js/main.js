@@ -8,8 +8,10 @@ import { Guide } from "./guide.js";
 import { onLanguageChange, t } from "./i18n.js";
 import { showLoop } from "./loop.js";
 import { NetworkDiagram } from "./network.js";
+import { pageOptions } from "./options.js";
 import { Player } from "./player.js";
 import { setLargeText } from "./plot_text.js";
+import { afterPaint, loadPlotly } from "./plotly_loader.js";
 import { Plots } from "./plots.js";
 import { Settings } from "./settings.js";
 import { ConfigState } from "./state.js";
@@ -277,10 +279,19 @@ function onKey(event) {
   guarded(action);
 }
 
+// The first picture is drawn without Plotly.js (plotly_loader.js); once it is on screen,
+// Plotly runs and takes over every plot. The marks time both for the benchmark.
+async function handOverToPlotly() {
+  await loadPlotly();
+  await plots.handover();
+  performance.mark("layerscope:plots");
+  document.body.dataset.plots = "ready";
+}
+
 async function start() {
   $("large-text").checked = localStorage.getItem("layerscope-large-text") === "1";
   setLargeText($("large-text").checked);  // before the first frame: its plots' text follows it
-  const options = await (await fetch("/api/options")).json();
+  const options = pageOptions();
   state.want(queryToConfig(window.location.search, options.defaults));
   settings = new Settings(options, state, (changes) => guarded(() => applyChanges(changes)));
   let frame;
@@ -297,6 +308,7 @@ async function start() {
     guarded(() => applyChanges(queryToConfig(window.location.search, options.defaults), true));
   });
   await showFrame(frame);
+  performance.mark("layerscope:first-picture");
   $("train-button").addEventListener("click", () => guarded(toggleTraining));
   $("step-button").addEventListener("click", () => guarded(step));
   $("phase-button").addEventListener("click", () => guarded(phaseStep));
@@ -326,6 +338,8 @@ async function start() {
     if (frame) { showScores(frame); showLoop(frame); timeline.translate(frame); network.draw(frame.network, frame.palette); plots.relabel(); }
   });
   document.body.dataset.ready = "true";
+  performance.mark("layerscope:ready");
+  afterPaint(() => guarded(handOverToPlotly));
 }
 
 guarded(start);

@@ -1,7 +1,7 @@
 """Plotly's own parts of the plots: the mode bar's buttons, their words, the plots' text size."""
 
 import pytest
-from browser_pages import open_compare, open_page
+from browser_pages import open_compare, open_page, wait_until_loaded
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -113,7 +113,7 @@ def test_remembered_large_text_is_in_the_first_drawing(page):
     small = page.eval_on_selector("#plot-input", "el => el._fullLayout.font.size")
     page.evaluate("localStorage.setItem('layerscope-large-text', '1')")
     page.reload()
-    page.wait_for_selector("body[data-ready='true']")
+    wait_until_loaded(page)
     # Paused: no later frame would draw it again.
     assert page.eval_on_selector("#plot-input", "el => el._fullLayout.font.size") > small
     assert page.evaluate(FITTED)
