@@ -289,6 +289,8 @@ async function handOverToPlotly() {
 }
 
 async function start() {
+  // Train stays disabled, saying so, until the first frame is drawn and its click does something.
+  $("train-button").textContent = t("run.loading");
   $("large-text").checked = localStorage.getItem("layerscope-large-text") === "1";
   setLargeText($("large-text").checked);  // before the first frame: its plots' text follows it
   const options = pageOptions();
@@ -337,6 +339,8 @@ async function start() {
     const frame = plots.frame;
     if (frame) { showScores(frame); showLoop(frame); timeline.translate(frame); network.draw(frame.network, frame.palette); plots.relabel(); }
   });
+  $("train-button").disabled = false;
+  showPlaying(false);
   document.body.dataset.ready = "true";
   performance.mark("layerscope:ready");
   afterPaint(() => guarded(handOverToPlotly));

@@ -6,6 +6,7 @@ register({
   en: {
     "run.train": "Train",
     "run.pause": "Pause",
+    "run.loading": "Loading…",
     "run.stopped.diverged": "Training stopped: the loss became infinite or not a number, so the last update was discarded. Lower the learning rate, then press Reset.",
     "run.stopped.idle": "Training paused because this page stopped asking for updates. Press Train to go on.",
     "run.imported": "Network imported at step {step}.",
@@ -58,6 +59,7 @@ register({
   ko: {
     "run.train": "학습",
     "run.pause": "멈춤",
+    "run.loading": "불러오는 중…",
     "run.stopped.diverged": "학습을 멈췄습니다: 손실이 무한대가 되거나 숫자가 아니게 되어 마지막 업데이트를 버렸습니다. 학습률을 낮춘 뒤 초기화를 누르세요.",
     "run.stopped.idle": "이 페이지가 더 이상 새 화면을 요청하지 않아 학습을 멈췄습니다. 계속하려면 학습을 누르세요.",
     "run.imported": "{step} 단계의 네트워크를 불러왔습니다.",
