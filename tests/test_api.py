@@ -126,6 +126,11 @@ def in_range(field, low, high):
             "activation",
             "activation must be one of: tanh, relu, sigmoid, linear",
         ),
+        (
+            {"initialization": "zeros"},
+            "initialization",
+            "initialization must be one of: suited, small",
+        ),
         ({"colour": "red"}, "colour", "colour: Extra inputs are not permitted"),
         ({"features": []}, "features", FEATURES_MESSAGE),
         ({"features": ["x1", "x1"]}, "features", FEATURES_MESSAGE),
@@ -495,6 +500,34 @@ def test_export_and_import_a_trained_network(client):
     assert restored["frame"]["boundary"]["p"] == trained["boundary"]["p"]
     carried_on = client.post(f"/api/sessions/{other}/step", json={"steps": 5}).json()
     assert carried_on["step"] == 305
+
+
+def test_initialization_setting_draws_the_starting_weights(client):
+    """A config's initialization travels to the weights: naive small ones are all tiny, suited
+    ones (Glorot for sigmoid) are not; the option is offered with its choices."""
+    choices = client.get("/api/options").json()["choices"]["initialization"]
+    assert [c["value"] for c in choices] == ["suited", "small"]
+    spreads = {}
+    for initialization in ("suited", "small"):
+        sid = new_session(client, dataset="circle", activation="sigmoid", hidden_layers=[8] * 6)
+        r = client.put(
+            f"/api/sessions/{sid}/config",
+            json={
+                "initialization": initialization,
+                "activation": "sigmoid",
+                "hidden_layers": [8] * 6,
+                "dataset": "circle",
+            },
+        )
+        assert r.status_code == 200 and r.json()["config"]["initialization"] == initialization
+        weights = [
+            w
+            for la in client.get(f"/api/sessions/{sid}/export").json()["layers"]
+            for row in la["w"]
+            for w in row
+        ]
+        spreads[initialization] = max(abs(w) for w in weights)
+    assert spreads["small"] < 0.05 < spreads["suited"]
 
 
 def export_after(client, sid: str, steps: int) -> dict:

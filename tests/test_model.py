@@ -76,6 +76,32 @@ def test_initialisation_is_seeded_and_scaled_per_activation():
     assert glorot == pytest.approx(np.sqrt(2 / 800), rel=0.02)
 
 
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+def test_initialisation_choices_set_the_spread_of_every_layer(activation):
+    """suited: He (2/fan_in) for ReLU's hidden layers, Glorot (2/(fan_in+fan_out)) for the rest
+    and for the output; small: std 0.01 everywhere, whatever the activation."""
+    sizes = [300, 300, 200, 1]
+    suited = init_layers(sizes, activation, np.random.default_rng(1), "suited")
+    small = init_layers(sizes, activation, np.random.default_rng(1), "small")
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
+        hidden = i < len(sizes) - 2
+        variance = 2 / n_in if activation == "relu" and hidden else 2 / (n_in + n_out)
+        # The output layer has only 200 weights: its sample spread is rougher.
+        tolerance = 0.03 if hidden else 0.15
+        assert suited[i].w.std() == pytest.approx(np.sqrt(variance), rel=tolerance)
+        assert small[i].w.std() == pytest.approx(0.01, rel=tolerance)
+        assert abs(small[i].w.mean()) < 0.01 / np.sqrt(small[i].w.size) * 5
+        assert not small[i].b.any() and not suited[i].b.any()
+
+
+def test_suited_is_the_default_initialisation_and_unknown_ones_are_refused():
+    default = init_layers([2, 8, 1], "relu", np.random.default_rng(5))
+    suited = init_layers([2, 8, 1], "relu", np.random.default_rng(5), "suited")
+    assert all(np.array_equal(a.w, b.w) for a, b in zip(default, suited, strict=True))
+    with pytest.raises(ValueError, match="initialization"):
+        init_layers([2, 8, 1], "relu", np.random.default_rng(5), "zeros")
+
+
 def test_sgd_steps_against_the_gradient():
     layers = [Layer(np.array([[1.0], [2.0]]), np.array([0.5]))]
     grads = [Layer(np.array([[0.1], [-0.2]]), np.array([1.0]))]

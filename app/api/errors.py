@@ -18,7 +18,7 @@ from app.api.schemas import LIMITS
 from app.errors import InvalidInput
 from app.nn.datasets import DATASETS, MAX_POINTS, TARGET_LIMIT
 from app.nn.features import FEATURES
-from app.nn.model import ACTIVATIONS
+from app.nn.model import ACTIVATIONS, INITIALIZATIONS
 from app.nn.optim import OPTIMIZERS, PENALTIES
 from app.sessions.service import StoreBusy
 from app.sessions.store import SessionGone
@@ -149,4 +149,6 @@ def _describe(field: str, error: dict[str, Any]) -> str:
         return f"regularization must be one of: {', '.join(PENALTIES)}"
     if field == "activation":
         return f"activation must be one of: {', '.join(ACTIVATIONS)}"
+    if field == "initialization":
+        return f"initialization must be one of: {', '.join(INITIALIZATIONS)}"
     return f"{field}: {error['msg']}"

@@ -10,7 +10,7 @@ from app.api.frame_schema import Frame
 from app.compare.classical import BOUNDS as CLASSICAL_BOUNDS
 from app.nn.datasets import DATASETS, MAX_POINTS, TARGET_LIMIT
 from app.nn.features import FEATURES
-from app.nn.model import ACTIVATIONS
+from app.nn.model import ACTIVATIONS, INITIALIZATIONS
 from app.nn.optim import OPTIMIZERS, PENALTIES
 from app.run.config import TrainingConfig
 
@@ -85,6 +85,7 @@ class ConfigBody(BaseModel):
         list(DEFAULTS.hidden_layers), max_length=6
     )
     activation: ActivationName = DEFAULTS.activation
+    initialization: Literal[INITIALIZATIONS] = DEFAULTS.initialization  # type: ignore[valid-type]
     learning_rate: float = _bounded("learning_rate", DEFAULTS.learning_rate)
     optimizer: Literal[OPTIMIZERS] = DEFAULTS.optimizer  # type: ignore[valid-type]
     momentum: float = _bounded("momentum", DEFAULTS.momentum)
@@ -330,6 +331,7 @@ class DatasetChoice(Choice):
 class Choices(BaseModel):
     dataset: list[DatasetChoice]
     activation: list[Choice]
+    initialization: list[Choice]
     features: list[Choice]
     optimizer: list[Choice]
     regularization: list[Choice]
@@ -351,6 +353,10 @@ def options() -> dict[str, Any]:
                 {"value": k, "label": d.label, "problem": d.problem} for k, d in DATASETS.items()
             ],
             "activation": [{"value": k, "label": k} for k in ACTIVATIONS],
+            "initialization": [
+                {"value": "suited", "label": "suited to the activation (He or Glorot)"},
+                {"value": "small", "label": "naive: small (normal, std 0.01)"},
+            ],
             "features": [{"value": k, "label": label} for k, (label, _) in FEATURES.items()],
             "optimizer": [
                 {"value": "sgd", "label": "plain gradient descent (SGD)"},

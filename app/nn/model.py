@@ -79,17 +79,32 @@ class ForwardPass:
         return self.zs[-1][:, 0]
 
 
-def init_layers(sizes: list[int], activation: str, rng: np.random.Generator) -> list[Layer]:
-    """Random weights scaled to the activation, zero biases.
+# How the starting weights are drawn. "suited" scales them to the activation, so a signal keeps
+# its size through many layers; "small" is the naive choice of the early days, the same small
+# spread for every layer, under which a deep stack's signal and gradients shrink layer by layer.
+INITIALIZATIONS = ("suited", "small")
+SMALL_INIT_STD = 0.01
 
-    ReLU layers use He scaling (variance 2/fan_in), which keeps the signal's size through a
-    stack of half-zeroed units; the others use Glorot scaling (variance 2/(fan_in+fan_out)).
-    The output layer feeds a sigmoid, so it always uses Glorot.
+
+def init_layers(
+    sizes: list[int], activation: str, rng: np.random.Generator, initialization: str = "suited"
+) -> list[Layer]:
+    """Random weights, zero biases.
+
+    ``suited``: ReLU layers use He scaling (variance 2/fan_in), which keeps the signal's size
+    through a stack of half-zeroed units; the others use Glorot scaling (variance
+    2/(fan_in+fan_out)). The output layer feeds a sigmoid, so it always uses Glorot.
+    ``small``: every weight from a normal distribution of standard deviation 0.01, whatever
+    the layer and its activation.
     """
+    if initialization not in INITIALIZATIONS:
+        raise ValueError(f"unknown initialization {initialization!r}")
     layers = []
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
         is_output = i == len(sizes) - 2
-        if activation == "relu" and not is_output:
+        if initialization == "small":
+            scale = SMALL_INIT_STD
+        elif activation == "relu" and not is_output:
             scale = np.sqrt(2.0 / n_in)
         else:
             scale = np.sqrt(2.0 / (n_in + n_out))

@@ -302,7 +302,10 @@ def _loop(state: TrainingState, z: Array, output: Array) -> dict[str, Any]:
     def norms(layers: list | None) -> list[float] | None:
         if layers is None:
             return None
-        return [round(math.sqrt(np.vdot(g.w, g.w) + np.vdot(g.b, g.b)), 6) for g in layers]
+        # Significant digits, not decimals: a deep network's gradients near the input may be
+        # a millionth of those near the output, and that is worth seeing (rounded to 6
+        # decimals they would all read 0).
+        return [float(f"{math.sqrt(np.vdot(g.w, g.w) + np.vdot(g.b, g.b)):.4g}") for g in layers]
 
     return {
         "batch_size": len(pending.y)

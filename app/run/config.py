@@ -21,6 +21,7 @@ class TrainingConfig:
     test_fraction: float = 0.3
     hidden_layers: tuple[int, ...] = (8, 8)
     activation: str = "tanh"
+    initialization: str = "suited"  # suited (to the activation) or small (see app/nn/model.py)
     learning_rate: float = 0.03
     optimizer: str = "sgd"  # sgd, momentum or adam
     momentum: float = 0.9

@@ -76,7 +76,9 @@ def _generator(config: TrainingConfig, stream: int) -> np.random.Generator:
 def new_state(config: TrainingConfig) -> TrainingState:
     """Fresh data and fresh weights, both drawn from the config's seed."""
     x, y, is_test = seeded_data(config)
-    layers = init_layers(config.sizes, config.activation, _generator(config, WEIGHTS))
+    layers = init_layers(
+        config.sizes, config.activation, _generator(config, WEIGHTS), config.initialization
+    )
     return TrainingState(config, x, y, is_test, layers, seeded_batches(config))
 
 

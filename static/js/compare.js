@@ -156,7 +156,7 @@ export class Compare {
       const { body } = await this.client.call("GET", `compare${query}`);
       this.limits = await limits;
       if (generation !== this.generation) return;  // a newer refresh has started
-      this.settings ??= body.settings;
+      this.settings = body.settings;  // every setting, as the fit used them
       this.fitted = { key, frame, result: body };
       const total = body.models.reduce((sum, m) => sum + m.fit_ms, 0);
       this.say(() => (body.cached ? t("compare.cached") : t("compare.fitted", { ms: Math.round(total) })));
@@ -169,6 +169,18 @@ export class Compare {
       this.fitted = { key, frame, result: null };  // do not ask again until the points change
       this.drawClassical();
     }
+  }
+
+  // A lesson's experiment: these model settings on top of the current ones ({} keeps them,
+  // null goes back to the server's defaults), and the view opened (it then fits and draws).
+  use(settings, open = true) {
+    this.settings = settings === null ? null : { ...this.settings, ...settings };
+    if (!open) {
+      if (this.open) this.refresh();
+      return;
+    }
+    if (this.open) this.refresh();
+    else this.details.open = true;  // its toggle event refreshes
   }
 
   async fetchLimits() {

@@ -4,8 +4,8 @@
 import { ApiError, SessionClient } from "./api.js";
 import { Compare } from "./compare.js";
 import { readChosenFile, saveFile } from "./files.js";
-import { Guide } from "./guide.js";
 import { onLanguageChange, t } from "./i18n.js";
+import { Lessons } from "./lessons.js";
 import { showLoop } from "./loop.js";
 import { NetworkDiagram } from "./network.js";
 import { pageOptions } from "./options.js";
@@ -17,6 +17,7 @@ import { Settings } from "./settings.js";
 import { ConfigState } from "./state.js";
 import { Timeline } from "./timeline.js";
 import { configToQuery, queryToConfig, remember } from "./url.js";
+import "./strings/initialization.js";
 import "./strings/problems.js";
 import "./strings/run.js";
 import "./strings/views.js";
@@ -39,6 +40,15 @@ const player = new Player(client, showFrame, stopped);
 const network = new NetworkDiagram(document.getElementById("network"));
 const compare = new Compare(client, state, document.getElementById("compare"));
 let settings;
+// The lessons set the app up through the same paths as the learner's own changes.
+const lessons = new Lessons({
+  configure: (config) => guarded(() => applyChanges(config)),
+  change: (changes) => guarded(() => applyChanges(changes)),
+  steps: (n) => guarded(async () => { player.halt(); showPlaying(false); await showFrame(await client.step(n)); }),
+  train: () => guarded(async () => { if (!player.playing) await toggleTraining(); }),
+  press: (id) => $(id).click(),
+  compare,
+});
 const timeline = new Timeline(client, {
   beforeLookBack: async () => {
     if (player.playing) { await player.pause(); showPlaying(false); }
@@ -78,6 +88,7 @@ async function showFrame(frame) {
   showLoop(frame);
   network.draw(frame.network, frame.palette, frame.training);
   compare.showFrame(frame);  // does nothing unless the Compare view is open
+  lessons.showFrame(frame);
   await plots.draw(frame);
   renderStats.lastMs = performance.now() - started;
   renderStats.totalMs += renderStats.lastMs;
@@ -262,12 +273,6 @@ async function reset() {
   await showFrame(await client.reset());
 }
 
-// A guided step: its settings on top of the current ones, then straight into training.
-async function runGuideStep(config) {
-  await applyChanges(config);
-  if (!player.playing) await toggleTraining();
-}
-
 // Space plays or pauses, the right arrow steps, r resets: unless the learner is typing.
 function onKey(event) {
   const typing = event.target.closest("input, select, textarea, dialog");
@@ -320,7 +325,6 @@ async function start() {
   $("upload-csv").addEventListener("change", () => guarded(() => uploadCsv($("upload-csv"))));
   $("import-file").addEventListener("change", () => guarded(() => importNetwork($("import-file"))));
   $("reset-button").addEventListener("click", () => guarded(reset));
-  new Guide((config) => guarded(() => runGuideStep(config)));
   $("show-test").addEventListener("change", () => plots.setDisplay({ showTest: $("show-test").checked }));
   $("smooth").addEventListener("change", () => plots.setDisplay({ smooth: $("smooth").checked }));
   $("discretize").addEventListener("change", () => plots.setDisplay({ discretize: $("discretize").checked }));
@@ -343,6 +347,7 @@ async function start() {
   showPlaying(false);
   document.body.dataset.ready = "true";
   performance.mark("layerscope:ready");
+  lessons.begin(options.defaults);  // opens the lesson a link names
   afterPaint(() => guarded(handOverToPlotly));
 }
 

@@ -64,7 +64,7 @@ export class Settings {
 
   // The named choices, in the current language.
   fillChoices() {
-    for (const kind of ["dataset", "activation", "optimizer", "regularization"]) {
+    for (const kind of ["dataset", "activation", "initialization", "optimizer", "regularization"]) {
       fillSelect($(kind), named(kind, this.choices[kind]));
     }
   }
@@ -76,7 +76,7 @@ export class Settings {
   }
 
   bind() {
-    for (const name of ["dataset", "activation", "optimizer", "regularization"]) {
+    for (const name of ["dataset", "activation", "initialization", "optimizer", "regularization"]) {
       $(name).addEventListener("change", () => this.onChange({ [name]: $(name).value }));
     }
     for (const name of ["momentum", "beta1", "beta2"]) {
@@ -156,6 +156,7 @@ export class Settings {
     for (const input of $("own-points-edit").querySelectorAll("input")) input.disabled = !twoClass;
     $("clear-points").disabled = !twoClass;
     $("activation").value = c.activation;
+    $("initialization").value = c.initialization;
     $("optimizer").value = c.optimizer;
     $("regularization").value = c.regularization;
     for (const name of ["momentum", "beta1", "beta2"]) $(name).value = c[name];

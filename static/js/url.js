@@ -3,7 +3,10 @@
 // This turns a config (the page's copy is in state.js) into the address's query and back.
 
 const LISTS = ["hidden_layers", "features"];
-const TEXT = ["dataset", "activation", "optimizer", "regularization"];
+const TEXT = ["dataset", "activation", "initialization", "optimizer", "regularization"];
+// Beside the settings the address may carry other things (the lesson open, lessons.js); they
+// stay in it when the settings change.
+const extras = new Map();
 
 export function configToQuery(config) {
   const query = new URLSearchParams();
@@ -11,6 +14,7 @@ export function configToQuery(config) {
     if (LISTS.includes(name)) query.set(name, value.join(","));
     else query.set(name, value === null ? "full" : String(value));
   }
+  for (const [name, value] of extras) query.set(name, value);
   return `?${query}`;
 }
 
@@ -32,4 +36,16 @@ export function queryToConfig(search, defaults) {
 export function remember(config) {
   const search = configToQuery(config);
   if (search !== window.location.search) window.history.pushState(null, "", search);
+}
+
+// Something other than a setting in the address (null removes it): in the current address now,
+// and in every address written from a config after.
+export function setAddressExtra(name, value) {
+  if (value === null) extras.delete(name);
+  else extras.set(name, String(value));
+  const query = new URLSearchParams(window.location.search);
+  if (value === null) query.delete(name);
+  else query.set(name, String(value));
+  const search = query.size ? `?${query}` : "";
+  if (search !== window.location.search) window.history.replaceState(null, "", search || window.location.pathname);
 }

@@ -115,7 +115,7 @@ def test_compare_speaks_korean(page):
     page.evaluate("localStorage.setItem('layerscope-language', 'ko')")
     page.reload()
     wait_until_loaded(page)
-    expect(page.locator("#compare summary")).to_contain_text("고전 모델과 비교")
+    expect(page.locator("#compare summary")).to_contain_text("신경망 옆의 고전 모델")
     open_compare(page)
     expect(panel(page, "logistic").locator("h3")).to_have_text("로지스틱 회귀")
     expect(panel(page, "svm").locator(".note")).to_contain_text("커널")

@@ -116,23 +116,6 @@ def test_divergence_is_shown_with_a_hint(page):
     expect(page.get_by_role("button", name="Train", exact=True)).to_be_visible()
 
 
-def test_textbook_guide_hand_made_feature_solves_it(page):
-    page.get_by_role("button", name="1 · Raw inputs").click()
-    expect(page.locator("#guide-text")).to_contain_text("no straight line")
-    page.wait_for_function("() => Number(document.querySelector('#step-count').textContent) >= 100")
-    expect(page.locator("#train-accuracy")).to_have_text("50%")
-
-    page.get_by_role("button", name="2 · Hand-made feature").click()
-    expect(page.locator(".layer h3").nth(1)).to_contain_text("Features (hand-made) · x1²+x2²")
-    expect(page.locator("#train-accuracy")).to_have_text("100%")
-    assert page.is_checked("#features input[value='x1^2+x2^2']")
-    assert not page.is_checked("#features input[value='x1']")
-
-    page.get_by_role("button", name="3 · Let a hidden layer learn").click()
-    expect(page.locator(".layer h3").nth(1)).to_contain_text("Hidden layer 1 · 2 neurons")
-    expect(page.locator("#train-accuracy")).to_have_text("100%")
-
-
 def test_feature_checkboxes_change_the_network_input(page):
     page.check("#features input[value='x1*x2']")
     expect(page.locator(".layer h3").nth(1)).to_contain_text("Features (hand-made) · 3 inputs")

@@ -33,19 +33,31 @@ class FrameRequests:
         self.answered += 1
 
 
+# Both counts read in one evaluation, inside the page: the polls answered with a frame (from the
+# browser's own resource timings) and the frames drawn.
+COUNTS = """() => ({
+  answered: performance.getEntriesByType('resource')
+    .filter((e) => e.name.split('?')[0].endsWith('/advance') && e.responseStatus === 200).length,
+  drawn: window.layerscope.renderStats.frames,
+})"""
+
+
 def test_training_keeps_one_request_in_flight_and_draws_every_frame(page, listen):
     requests = FrameRequests(listen)
+    page.evaluate("() => performance.setResourceTimingBufferSize(100000)")
+    page.evaluate("() => performance.clearResourceTimings()")
     page.click("#train-button")
     page.wait_for_function(f"() => ({FRAMES})() >= 3")  # the loop is running
-    answered, drawn = requests.answered, page.evaluate(FRAMES)
-    page.wait_for_function(f"() => ({FRAMES})() >= {drawn + 20}")
-    answered, drawn = requests.answered - answered, page.evaluate(FRAMES) - drawn
+    before = page.evaluate(COUNTS)
+    page.wait_for_function(f"() => ({FRAMES})() >= {before['drawn'] + 20}")
+    after = page.evaluate(COUNTS)
     page.click("#train-button")
     expect(page.locator("#train-button")).to_have_attribute("aria-pressed", "false")
     assert requests.most == 1  # the next request waits for the previous answer
-    # Each answered frame is drawn. Playwright reports responses a little late, and one frame
-    # may be on its way at each of the two counts: they can differ by 2, never more.
-    assert drawn >= 20 and abs(answered - drawn) <= 2
+    # Each answered frame is drawn. At any instant at most one answer is not drawn yet, so the
+    # two counts differ by at most one at each reading, and their changes by at most two.
+    answered, drawn = (after[k] - before[k] for k in ("answered", "drawn"))
+    assert drawn >= 20 and abs(answered - drawn) <= 2, (before, after)
 
 
 STEP = "() => Number(document.getElementById('step-count').textContent)"

@@ -2,8 +2,8 @@
 
 export default {
   en: {
-    "compare.title": "Compare with classical models: why learned layers won",
-    "compare.intro": "The same points, six older kinds of model (fitted by scikit-learn on the training points only) and the network. Each classical model draws its boundary in one fixed way chosen in advance; the network learns its own features, layer by layer, and ends with a straight line through them. Shading: how sure each model is of B (0 → 0.5 → 1); for the SVM, how far a spot is from its boundary, squashed into 0 to 1. With more than two classes, each spot is tinted by the class the model predicts there. Filled points were trained on, hollow ones are test points.",
+    "compare.title": "Compare: the network beside six classical models",
+    "compare.intro": "The same points, six older kinds of model (fitted by scikit-learn on the training points only) and the network. On small two-dimensional data like these, several classical models do as well as the network, and fit in a fraction of a second. What differs is where the features come from: a classical model shapes its boundary in a way fixed in advance, with settings chosen by hand for each dataset (the SVM's γ, a tree's depth); the network learns its own features, layer by layer, and ends with a straight line through them. Shading: how sure each model is of B (0 → 0.5 → 1); for the SVM, how far a spot is from its boundary, squashed into 0 to 1. With more than two classes, each spot is tinted by the class the model predicts there. Filled points were trained on, hollow ones are test points.",
     "compare.hover.class": "class %{customdata}",
     "compare.fitting": "Fitting the six models…",
     "compare.fitted": "Six models fitted in {ms} ms in all.",
@@ -38,8 +38,8 @@ export default {
     "compare.networkSettings": "Its settings are in the left-hand panel.",
   },
   ko: {
-    "compare.title": "고전 모델과 비교: 학습하는 층이 이긴 이유",
-    "compare.intro": "같은 점들에 여섯 가지 예전 모델(scikit-learn으로 학습 점에만 맞춤)과 신경망을 나란히 놓았습니다. 고전 모델은 미리 정해진 한 가지 방식으로 경계를 그립니다. 신경망은 층마다 스스로 특성을 배우고, 마지막에 그 특성들 사이로 직선 하나를 긋습니다. 음영: 각 모델이 B라고 확신하는 정도(0 → 0.5 → 1). SVM은 경계에서 떨어진 거리를 0~1로 눌러 담은 값입니다. 클래스가 셋 이상이면 각 지점을 모델이 그곳에서 예측하는 클래스의 색으로 칠합니다. 채운 점은 학습에 쓴 점, 속이 빈 점은 테스트 점입니다.",
+    "compare.title": "비교: 신경망 옆의 고전 모델 여섯 가지",
+    "compare.intro": "같은 점들에 여섯 가지 예전 모델(scikit-learn으로 학습 점에만 맞춤)과 신경망을 나란히 놓았습니다. 이런 작은 2차원 데이터에서는 여러 고전 모델이 신경망만큼 잘하고, 1초도 안 되어 맞춰집니다. 다른 점은 특성이 어디서 오느냐입니다. 고전 모델은 미리 정해진 방식으로 경계를 만들고, 그 설정(SVM의 γ, 트리의 깊이)은 데이터셋마다 사람이 고릅니다. 신경망은 층마다 스스로 특성을 배우고, 마지막에 그 특성들 사이로 직선 하나를 긋습니다. 음영: 각 모델이 B라고 확신하는 정도(0 → 0.5 → 1). SVM은 경계에서 떨어진 거리를 0~1로 눌러 담은 값입니다. 클래스가 셋 이상이면 각 지점을 모델이 그곳에서 예측하는 클래스의 색으로 칠합니다. 채운 점은 학습에 쓴 점, 속이 빈 점은 테스트 점입니다.",
     "compare.hover.class": "클래스 %{customdata}",
     "compare.fitting": "여섯 모델을 맞추는 중…",
     "compare.fitted": "여섯 모델을 모두 맞추는 데 {ms} ms 걸렸습니다.",

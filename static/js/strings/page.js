@@ -42,11 +42,6 @@ register({
     "page.own.upload": "Upload CSV",
     "page.own.upload.title": "A CSV file with the columns x1,x2,label (a class: 0 to 4, or A to E) or x1,x2,target (a regression value from -100 to 100), and optionally split (train/test), at most 1000 rows.",
 
-    "page.guide": "Guided: the textbook example",
-    "page.guide.hint": "Four points: A at (0,3) and (3,0), B at (1,2) and (2,1). Try the three steps in order.",
-    "page.guide.step1": "1 · Raw inputs, no hidden layer",
-    "page.guide.step2": "2 · Hand-made feature x1²+x2²",
-    "page.guide.step3": "3 · Let a hidden layer learn",
 
     "page.network": "Network",
     "page.inputs": "Inputs",
@@ -166,11 +161,6 @@ register({
     "page.own.upload": "CSV 올리기",
     "page.own.upload.title": "x1,x2,label(클래스: 0~4 또는 A~E) 또는 x1,x2,target(회귀 값: -100~100) 열과, 필요하면 split(train/test) 열이 있는 CSV 파일. 최대 1000행.",
 
-    "page.guide": "따라 하기: 교과서 예제",
-    "page.guide.hint": "점 네 개: A는 (0,3)과 (3,0), B는 (1,2)와 (2,1)에 있습니다. 세 단계를 차례로 해 보세요.",
-    "page.guide.step1": "1 · 원래 입력, 은닉층 없음",
-    "page.guide.step2": "2 · 직접 만든 특성 x1²+x2²",
-    "page.guide.step3": "3 · 은닉층이 학습하게 하기",
 
     "page.network": "신경망",
     "page.inputs": "입력",

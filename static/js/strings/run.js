@@ -1,5 +1,5 @@
 // Words the page writes as a run goes: buttons that change, messages, the loop's values, the
-// timeline, the guided example, and the names of the choices in the settings.
+// timeline, and the names of the choices in the settings.
 import { register } from "../i18n.js";
 
 register({
@@ -28,9 +28,6 @@ register({
     "loop.update": "rate {rate} · ‖change‖\n{values}",
     "timeline.live": "live · step {step}",
     "timeline.back": "looking back · step {step}",
-    "guide.0": "No hidden layer means one straight line in the (x1, x2) plane. All four points lie on the line x1 + x2 = 3, with A at both ends and B in the middle, so no straight line can put A on one side and B on the other. Watch the accuracy stall at 50%.",
-    "guide.1": "Same four points, but the network now sees one hand-made number per point, x1²+x2²: 9 for both A points, 5 for both B points. In the Features panel a single threshold between 5 and 9 splits them, and training finds it within a few steps.",
-    "guide.2": "Back to the raw x1, x2, but with a hidden layer of two tanh neurons. Nobody tells it which formula to use: training bends the plane until, in the hidden layer's panel, a straight line separates A from B. That learned map is what deep learning adds.",
     "settings.layer": "Layer {n}: {units}",
     "settings.fewer": "Fewer neurons in layer {n}",
     "settings.more": "More neurons in layer {n}",
@@ -81,9 +78,6 @@ register({
     "loop.update": "학습률 {rate} · ‖변화량‖\n{values}",
     "timeline.live": "실시간 · {step} 단계",
     "timeline.back": "되돌아보는 중 · {step} 단계",
-    "guide.0": "은닉층이 없으면 (x1, x2) 평면에 직선 하나만 그을 수 있습니다. 네 점은 모두 직선 x1 + x2 = 3 위에 있고, A는 양 끝에, B는 가운데에 있어서 어떤 직선도 A를 한쪽에, B를 다른 쪽에 둘 수 없습니다. 정확도가 50%에서 멈추는 것을 보세요.",
-    "guide.1": "같은 네 점이지만, 이제 네트워크는 점마다 직접 만든 수 하나, x1²+x2²를 봅니다: A 두 점은 9, B 두 점은 5. 특성 패널에서 5와 9 사이의 문턱값 하나로 나뉘고, 학습은 몇 단계 만에 그 값을 찾습니다.",
-    "guide.2": "다시 원래의 x1, x2로 돌아가되, tanh 뉴런 두 개짜리 은닉층을 둡니다. 어떤 공식을 쓰라고 아무도 알려 주지 않습니다: 학습이 평면을 구부려, 은닉층 패널에서 직선 하나가 A와 B를 가르게 됩니다. 이렇게 학습으로 얻은 변환이 딥러닝이 더하는 것입니다.",
     "settings.layer": "층 {n}: {units}",
     "settings.fewer": "층 {n}의 뉴런 줄이기",
     "settings.more": "층 {n}의 뉴런 늘리기",
