@@ -85,7 +85,8 @@ def measure(browser, url: str, seconds: float, warmup: float) -> dict:
         in_flight = InFlight()
         in_flight.watch(page)
         page.goto(url)
-        page.wait_for_selector("body[data-ready='true']", timeout=15_000)
+        # Drawing as it is once Plotly has every plot, not while Plotly.js runs and takes over.
+        page.wait_for_selector("body[data-plots='ready']", timeout=30_000)
         page.click("#train-button")
         page.wait_for_timeout(warmup * 1000)
         on_screen = page.evaluate(ON_SCREEN)
