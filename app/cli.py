@@ -17,6 +17,11 @@ import uvicorn
 # The app's own settings reach every worker process through the environment: uvicorn starts
 # each worker with ``create_app()`` and no arguments (app/main.py reads these).
 STORE_ENV, PRODUCTION_ENV = "LAYERSCOPE_STORE", "LAYERSCOPE_PRODUCTION"
+# Read by app/main.py and app/api/limits.py (not imported here: `layerscope --help` stays quick).
+MAX_SESSIONS_ENV, SESSIONS_PER_MINUTE_ENV = (
+    "LAYERSCOPE_MAX_SESSIONS",
+    "LAYERSCOPE_SESSIONS_PER_MINUTE",
+)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -42,6 +47,27 @@ def parser() -> argparse.ArgumentParser:
         help=f"no API docs pages (/docs, /redoc, /openapi.json); also {PRODUCTION_ENV}=1",
     )
     p.add_argument(
+        "--max-sessions",
+        type=int,
+        default=int(os.environ.get(MAX_SESSIONS_ENV) or 1000),
+        help="sessions the store keeps (default 1000); a new one never drops one in use, so a"
+        f" store full of sessions in use refuses new ones (503); also {MAX_SESSIONS_ENV}",
+    )
+    p.add_argument(
+        "--sessions-per-minute",
+        type=int,
+        default=int(os.environ.get(SESSIONS_PER_MINUTE_ENV) or 120),
+        help="new sessions one client address may start a minute (default 120: a class behind"
+        f" one NAT address shares it); also {SESSIONS_PER_MINUTE_ENV}",
+    )
+    p.add_argument(
+        "--forwarded-allow-ips",
+        default=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        help="addresses of the reverse proxies whose X-Forwarded-For header names the client"
+        " (comma-separated, or '*' for any; default 127.0.0.1, as uvicorn's); from any other"
+        " address the header is ignored; also FORWARDED_ALLOW_IPS",
+    )
+    p.add_argument(
         "--access-log",
         action="store_true",
         help="log every request (off by default: each training tab asks for about 10 frames a"
@@ -64,7 +90,11 @@ def main(argv: list[str] | None = None) -> None:
         )
     if args.store != "memory" and not args.store.startswith(("redis://", "rediss://", "unix://")):
         p.error("--store must be 'memory' or a URL such as redis://127.0.0.1:6379/0")
+    if args.max_sessions < 1 or args.sessions_per_minute < 1:
+        p.error("--max-sessions and --sessions-per-minute must be at least 1")
     os.environ[STORE_ENV] = args.store
+    os.environ[MAX_SESSIONS_ENV] = str(args.max_sessions)
+    os.environ[SESSIONS_PER_MINUTE_ENV] = str(args.sessions_per_minute)
     os.environ[PRODUCTION_ENV] = "1" if args.production else "0"
     print(f"LayerScope on http://{args.host}:{args.port}", flush=True)
     uvicorn.run(
@@ -75,6 +105,10 @@ def main(argv: list[str] | None = None) -> None:
         workers=args.workers,
         timeout_graceful_shutdown=5,
         access_log=args.access_log,
+        # Behind a proxy, the client's address (for the new-sessions limit) comes from
+        # X-Forwarded-For only when the proxy is one of these.
+        proxy_headers=True,
+        forwarded_allow_ips=args.forwarded_allow_ips,
     )
 
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from app.api.compare import router as compare_router
 from app.api.errors import add_error_handlers
+from app.api.limits import BodyLimits, HeadAsGet, RateLimits, RequestRates
 from app.api.module_graph import module_graph
 from app.api.routes import router
 from app.api.schemas import options
@@ -23,7 +24,9 @@ from app.compare.classical import ComparisonCache
 from app.process import setup_process
 from app.sessions.redis_store import RedisStore
 from app.sessions.service import SessionService
-from app.sessions.store import MemoryStore, Store
+from app.sessions.store import MAX_SESSIONS, MemoryStore, Store
+
+MAX_SESSIONS_ENV = "LAYERSCOPE_MAX_SESSIONS"
 
 
 def create_app(
@@ -32,15 +35,18 @@ def create_app(
     store: Store | None = None,
     docs: bool | None = None,
     service: dict | None = None,
+    limits: RateLimits | None = None,
 ) -> FastAPI:
     """The application. Sessions live in the store ``store_url`` names ("memory", the default,
     or a Redis URL; else the LAYERSCOPE_STORE variable, which ``layerscope`` sets for each
-    worker process), or in ``store`` (tests pass one, e.g. with a small ttl). ``docs=False``
-    (production mode; else the LAYERSCOPE_PRODUCTION variable) leaves out the API's
-    documentation pages and its schema. ``service`` holds SessionService's options (tests give
-    it a clock)."""
+    worker process), at most LAYERSCOPE_MAX_SESSIONS of them, or in ``store`` (tests pass one,
+    e.g. with a small ttl). ``docs=False`` (production mode; else the LAYERSCOPE_PRODUCTION
+    variable) leaves out the API's documentation pages and its schema. ``service`` holds
+    SessionService's options (tests give it a clock). ``limits``: the rate limits (else the
+    defaults, and LAYERSCOPE_SESSIONS_PER_MINUTE; see app/api/limits.py)."""
     setup_process()
     store_url = store_url or os.environ.get("LAYERSCOPE_STORE", "memory")
+    max_sessions = int(os.environ.get(MAX_SESSIONS_ENV) or MAX_SESSIONS)
     if docs is None:
         docs = os.environ.get("LAYERSCOPE_PRODUCTION") != "1"
 
@@ -48,7 +54,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Opened here, in the worker process and on its event loop: a Redis connection pool
         # made before uvicorn forks its workers would be shared by all of them.
-        kept = store if store is not None else open_store(store_url)
+        kept = store if store is not None else open_store(store_url, max_sessions)
         app.state.sessions = SessionService(kept, **(service or {}))
         yield
         await kept.close()
@@ -57,6 +63,11 @@ def create_app(
     app = FastAPI(
         title="LayerScope", version="0.1.0", lifespan=lifespan, **({} if docs else hidden)
     )
+    # Outermost last: security headers on every answer, the limits' refusals included; HEAD
+    # served as GET; bodies bounded before anything reads them; then the rates.
+    app.add_middleware(RequestRates, limits=limits or RateLimits.from_environment())
+    app.add_middleware(BodyLimits)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
     # The static files and Plotly.js, under a version (see app/api/static_files.py); the
     # template names each by asset("js/main.js") and gets its versioned URL.
@@ -75,7 +86,7 @@ def create_app(
     # The page carries GET /api/options in itself: one round trip less before its first frame.
     page_options = options()
 
-    @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
+    @app.get("/", include_in_schema=False)
     def index(request: Request) -> Response:
         page = templates.get_template("index.html").render(options=page_options)
         return page_response(page, request)
@@ -97,12 +108,13 @@ def create_app(
     return app
 
 
-def open_store(url: str) -> Store:
-    """The store a URL names: "memory" for this process, redis://... for Redis."""
+def open_store(url: str, max_sessions: int = MAX_SESSIONS) -> Store:
+    """The store a URL names: "memory" for this process, redis://... for Redis; keeping at most
+    ``max_sessions``."""
     if url == "memory":
-        return MemoryStore()
+        return MemoryStore(max_sessions)
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisStore(url)
+        return RedisStore(url, max_sessions)
     raise ValueError("store must be 'memory' or a redis://host:port/db URL")
 
 

@@ -11,7 +11,7 @@ from app.api.schemas import NETWORK_EXAMPLE
 from app.main import create_app
 from app.pictures.panels import phrase
 from app.sessions.service import IDLE_STOP
-from app.sessions.store import MemoryStore
+from app.sessions.store import IN_USE, MemoryStore
 
 
 def neuron(n: int) -> dict:
@@ -376,17 +376,48 @@ def test_training_counts_as_paused_when_nobody_has_polled_for_a_while():
         assert client.get(f"/api/sessions/{sid}").json()["training"] is False
 
 
-def test_idle_sessions_expire_and_the_number_is_capped():
+def test_idle_sessions_expire_after_the_ttl():
     now = [0.0]
-    store = MemoryStore(max_sessions=3, ttl=60.0, clock=lambda: now[0])
+    store = MemoryStore(ttl=60.0, clock=lambda: now[0])
     with TestClient(create_app(store=store)) as client:
-        first = new_session(client)
-        now[0] += 1
-        others = [new_session(client) for _ in range(3)]
-        assert client.get(f"/api/sessions/{first}").status_code == 404  # evicted, oldest
+        used, untouched = new_session(client), new_session(client)
+        now[0] += 50
+        assert client.get(f"/api/sessions/{used}").status_code == 200
+        now[0] += 50
+        assert client.get(f"/api/sessions/{untouched}").status_code == 404
+        assert client.get("/healthz").json()["sessions"] == 1
         now[0] += 61
-        assert client.get(f"/api/sessions/{others[0]}").status_code == 404
+        assert client.get(f"/api/sessions/{used}").status_code == 404
         assert client.get("/healthz").json()["sessions"] == 0
+
+
+def test_a_new_session_never_drops_one_in_use():
+    """A full store drops a session never asked about since its creation, else one no longer
+    in use (no request for IN_USE seconds); full of sessions in use, it refuses a new one."""
+    now = [0.0]
+    store = MemoryStore(max_sessions=3, ttl=3600.0, clock=lambda: now[0])
+    with TestClient(create_app(store=store)) as client:
+        in_use = [new_session(client) for _ in range(2)]
+        for sid in in_use:  # their pages asked for a frame
+            assert client.get(f"/api/sessions/{sid}/frame").status_code == 200
+        now[0] += 10
+        untouched = new_session(client)
+        newest = new_session(client)  # in place of the one never asked about
+        assert client.get(f"/api/sessions/{untouched}").status_code == 404
+        assert client.get(f"/api/sessions/{newest}").status_code == 200  # in use now
+        refused = client.post("/api/sessions", json={})
+        # The first in use was last asked 10 s ago: no room for IN_USE - 10 seconds.
+        wait = int(IN_USE - 10)
+        assert refused.status_code == 503 and refused.headers["retry-after"] == str(wait)
+        assert refused.json() == {
+            "detail": f"server full: every session is in use; try again in {wait} s"
+        }
+        now[0] += wait
+        assert client.get(f"/api/sessions/{in_use[1]}").status_code == 200  # still in use
+        replacing = new_session(client)  # the first is no longer in use: it makes room
+        assert client.get(f"/api/sessions/{in_use[0]}").status_code == 404
+        for sid in (in_use[1], newest, replacing):
+            assert client.get(f"/api/sessions/{sid}").status_code == 200
 
 
 def test_page_and_plotly_are_served_locally(client):

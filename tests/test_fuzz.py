@@ -17,6 +17,7 @@ import pytest
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck
+from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.specs.openapi.checks import (
@@ -26,6 +27,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from app.api.limits import RateLimits, body_limit
 from app.api.schemas import ConfigBody
 from app.main import create_app
 from app.sessions.store import MemoryStore
@@ -44,9 +46,12 @@ LIVE = {
     "diverged": {"learning_rate": 10, "optimizer": "adam", "n_points": 20},
 }
 
-# A small cap: every request makes a session, and the oldest are dropped as in production.
-store = MemoryStore(max_sessions=50)
-app = create_app(store=store)
+# A small cap: every request makes a session. Sessions in use are never dropped for a new one
+# (see app/sessions/store.py); here a session is in use for no time at all after its last
+# request, so the least recently used go, and the store never fills up. The fuzzer starts far
+# more sessions a minute than any class, from one address: without that limit.
+store = MemoryStore(max_sessions=50, in_use=0.0)
+app = create_app(store=store, limits=RateLimits(sessions_per_minute=10**9))
 schema = schemathesis.openapi.from_asgi("/openapi.json", app)
 schema.config.seed = SEED  # each route draws from its own seed derived from this one
 schema.config.generation.update(max_examples=EXAMPLES, database="none")
@@ -109,3 +114,64 @@ def test_api(case, client):
     if kind not in (None, "unknown"):
         case.path_parameters["session_id"] = live_session(client, kind)
     case.call_and_validate(checks=CHECKS)
+
+
+# ---- limits: bodies too large, and sessions created in a loop (app/api/limits.py) ----------
+
+OPERATIONS = app.openapi()["paths"]
+# Every route that takes a body, with its limit.
+WITH_BODY = [
+    (method.upper(), path, body_limit(method.upper(), path))
+    for path, operations in OPERATIONS.items()
+    for method, operation in operations.items()
+    if "requestBody" in operation
+]
+
+
+def declared(method: str, path: str) -> set[int]:
+    return {int(status) for status in OPERATIONS[path][method.lower()]["responses"]}
+
+
+@hypothesis.settings(max_examples=60, derandomize=True, deadline=None)
+@hypothesis.given(
+    route=st.sampled_from(WITH_BODY),
+    over=st.integers(-64, 64) | st.integers(0, 64 * 1024),
+    chunked=st.booleans(),
+)
+def test_a_body_is_refused_exactly_when_over_its_limit(client, route, over, chunked):
+    method, path, limit = route
+    body = b" " * max(0, limit + over)
+    url = path.replace("{session_id}", live_session(client, "default"))
+    content = iter([body[:1024], body[1024:]]) if chunked else body
+    answer = client.request(
+        method, url, content=content, headers={"Content-Type": "application/json"}
+    )
+    assert answer.status_code in declared(method, path)
+    assert (answer.status_code == 413) == (len(body) > limit)
+    if answer.status_code == 413:
+        assert answer.json() == {"detail": f"request body too large: at most {limit // 1024} KB"}
+
+
+def test_a_flood_of_new_sessions_gets_only_declared_answers_and_spares_sessions_in_use():
+    """One address creates sessions in a loop and uses each (so each is in use): the store
+    fills (503), the address's limit is reached (429); every answer is declared, with its
+    Retry-After, and a session in use keeps answering throughout."""
+    flood_app = create_app(
+        store=MemoryStore(max_sessions=5), limits=RateLimits(sessions_per_minute=12)
+    )
+    with TestClient(flood_app, client=("192.0.2.1", 4000)) as script:
+        student = TestClient(flood_app, client=("192.0.2.2", 4000))  # the same app, running
+        session = f"/api/sessions/{student.post('/api/sessions', json={}).json()['session_id']}"
+        student.post(f"{session}/train")
+        statuses = []
+        for _ in range(20):
+            answer = script.post("/api/sessions", json={})
+            statuses.append(answer.status_code)
+            assert answer.status_code in declared("POST", "/api/sessions")
+            if answer.status_code == 201:
+                script.get(f"/api/sessions/{answer.json()['session_id']}/frame")  # in use
+            else:
+                assert set(answer.json()) == {"detail"} and int(answer.headers["retry-after"]) >= 1
+            assert student.post(f"{session}/advance").json()["training"] is True
+        # 4 fit beside the student's; 8 more refused for want of room; then the address's limit.
+        assert statuses == [201] * 4 + [503] * 8 + [429] * 8

@@ -10,7 +10,15 @@ import pytest
 
 from app.sessions import codec
 from app.sessions.redis_store import RedisStore
-from app.sessions.store import CLEAR, THIN, MemoryStore, SessionGone, Stored, append
+from app.sessions.store import (
+    CLEAR,
+    THIN,
+    MemoryStore,
+    SessionGone,
+    Stored,
+    StoreFull,
+    append,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -142,19 +150,115 @@ async def test_data_is_kept_once_by_content_id(make_store):
     assert await store.get_data("other") is None
 
 
-async def test_a_full_store_drops_the_least_recently_used_session(make_store):
+async def test_a_full_store_drops_sessions_never_used_first_oldest_first(make_store):
     store = await make_store(max_sessions=3)
-    ids = [new_id() for _ in range(4)]
-    for sid in ids[:3]:
+    used, new, newer = new_id(), new_id(), new_id()
+    for sid in (used, new, newer):
         await store.create(sid, b"r", None, [])
-        await asyncio.sleep(0.01)  # distinct times of use
-    await store.load(ids[0])  # the oldest is used again: the second is now the least recent
-    await store.create(ids[3], b"r", None, [])
+        await asyncio.sleep(0.01)  # distinct times of creation
+    await store.load(used)  # in use from now on; the other two were never asked about
+    newest = new_id()
+    await store.create(newest, b"r", None, [])
     assert await store.count() == 3
     with pytest.raises(SessionGone):
-        await store.load(ids[1])
-    for sid in (ids[0], ids[2], ids[3]):
+        await store.load(new)
+    # Asked about (and so in use) now, the newer one stays; the newest, never asked, goes.
+    await store.load(newer)
+    await store.create(new_id(), b"r", None, [])
+    with pytest.raises(SessionGone):
+        await store.load(newest)
+    for sid in (used, newer):
         await store.load(sid)
+
+
+async def test_a_store_full_of_sessions_in_use_refuses_a_new_one(make_store):
+    # A session is in use for 3 s here. The first refusal needs only the two saves and one
+    # create to take under 3 s; the sleeps after it add up to more than 3 s, and a busy
+    # machine may sleep longer than asked, never shorter.
+    store = await make_store(max_sessions=2, in_use=3.0)
+    first, second = new_id(), new_id()
+    for sid in (first, second):
+        await store.create(sid, b"r", None, [])
+        await store.save(sid, 0, b"r1", None, [])  # a save is a use too
+    with pytest.raises(StoreFull) as full:
+        await store.create(new_id(), b"r", None, [])
+    assert 0 < full.value.retry_after <= 3.0
+    assert await store.count() == 2
+    await asyncio.sleep(1.5)
+    await store.load(second)  # the most recently used now
+    await asyncio.sleep(2.0)
+    # The first is no longer in use (no request for 3.5 s or more): it makes room.
+    third = new_id()
+    await store.create(third, b"r", None, [])
+    with pytest.raises(SessionGone):
+        await store.load(first)
+    assert (await store.load(second)).revision == 1
+    await store.load(third)
+
+
+async def test_a_released_session_goes_after_its_grace_unless_used_again(make_store):
+    store = await make_store()
+    gone, taken_back = new_id(), new_id()
+    for sid in (gone, taken_back):
+        await store.create(sid, b"r", None, [b"s"])
+        await store.load(sid)
+        await store.release(sid, grace=2.0)
+    # A reload: the page takes its session back in time (2 s: a generous bound on one load).
+    await store.load(taken_back)
+    await store.release(new_id(), grace=2.0)  # an unknown session: nothing happens
+    await asyncio.sleep(3.0)
+    with pytest.raises(SessionGone):
+        await store.load(gone)
+    with pytest.raises(SessionGone):
+        await store.timeline(gone)
+    assert await store.timeline(taken_back) == [b"s"]
+    assert await store.count() == 1
+
+
+async def test_a_released_session_is_the_first_to_make_room(make_store):
+    store = await make_store(max_sessions=2)
+    released, kept = new_id(), new_id()
+    for sid in (released, kept):
+        await store.create(sid, b"r", None, [])
+        await store.load(sid)  # both in use
+    await store.release(released, grace=60)
+    await store.create(new_id(), b"r", None, [])
+    with pytest.raises(SessionGone):
+        await store.load(released)
+    await store.load(kept)
+
+
+async def test_hits_are_counted_per_key_within_a_window(make_store):
+    store = await make_store()
+    assert [await store.hit("a", 3, 60) for _ in range(3)] == [0, 0, 0]
+    refused = await store.hit("a", 3, 60)
+    assert 0 < refused <= 60  # the seconds until the window ends
+    assert await store.hit("b", 3, 60) == 0  # another key counts on its own
+    assert await store.hit("a", 3, 60) > 0
+
+
+async def test_a_hit_counter_starts_again_when_its_window_ends(make_store):
+    store = await make_store()
+    # A window of 2 s: the second hit, right after the first, falls in it on any machine.
+    assert await store.hit("k", 1, 2.0) == 0
+    assert 0 < await store.hit("k", 1, 2.0) <= 2.0
+    await asyncio.sleep(2.5)
+    assert await store.hit("k", 1, 2.0) == 0
+
+
+async def test_hit_counters_are_shared_by_every_client_of_one_store(make_store, redis_url):
+    # Two RedisStores on one Redis are two worker processes; two memory stores share nothing,
+    # so this checks the memory store's counting alone.
+    first = await make_store()
+    second = first if isinstance(first, MemoryStore) else RedisStore(redis_url)
+    try:
+        counts = await asyncio.gather(
+            *(store.hit("shared", 5, 60) for store in [first, second] * 4)
+        )
+        assert sorted(count == 0 for count in counts) == [False] * 3 + [True] * 5
+    finally:
+        if second is not first:
+            await second.close()
 
 
 async def test_the_store_answers_a_ping(make_store):

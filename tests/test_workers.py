@@ -5,21 +5,26 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections import Counter
+from collections.abc import Callable
 
 import httpx2
 import pytest
+from flooding import LIMIT, check_flood, flood_while_training
 
 from benchmarks.server import running_server
 
 
 @pytest.fixture(scope="module")
 def two_servers(redis_url):
-    """Two `layerscope` processes on two ports, one store: their base URLs."""
+    """Two `layerscope` processes on two ports, one store: their base URLs. (With the flood
+    test's limit of new sessions a minute from one address: the other tests start a few.)"""
     with contextlib.ExitStack() as stack:
         urls = []
         for _ in range(2):
-            args = ("-m", "app.cli", "--store", redis_url, "--host", "127.0.0.1", "--port")
+            args = ("-m", "app.cli", "--store", redis_url, "--host", "127.0.0.1")
+            args += ("--sessions-per-minute", str(LIMIT), "--port")
             _, port = stack.enter_context(running_server(*args))
             urls.append(f"http://127.0.0.1:{port}")
         yield urls
@@ -63,6 +68,18 @@ def test_training_alternating_between_processes_only_moves_forward(clients):
     assert b.get(f"{session}/frame", params={"at": len(paused["timeline"]) - 1}).status_code == 200
 
 
+def politely(send: Callable[[], httpx2.Response]) -> httpx2.Response:
+    """A request, sent again after Retry-After while the session's limit of requests a second
+    refuses it (429), as a polite client does: eight threads at once ask one session far more
+    often than a page. A refused request changes nothing."""
+    for _ in range(100):
+        response = send()
+        if response.status_code != 429:
+            break
+        time.sleep(float(response.headers["Retry-After"]))
+    return response
+
+
 def test_concurrent_changes_from_eight_threads_over_two_processes_lose_nothing(two_servers):
     with httpx2.Client(base_url=two_servers[0]) as setup:
         created = setup.post("/api/sessions", json={"dataset": "moons", "hidden_layers": [5]})
@@ -83,12 +100,15 @@ def test_concurrent_changes_from_eight_threads_over_two_processes_lose_nothing(t
         with httpx2.Client(base_url=two_servers[n % 2], timeout=30) as client:
             for k in range(steps_each):
                 answers = [
-                    client.post(f"{session}/step", json={"steps": 1}),
-                    client.get(f"{session}/frame"),
-                    client.post(f"{session}/advance"),
+                    politely(lambda: client.post(f"{session}/step", json={"steps": 1})),
+                    politely(lambda: client.get(f"{session}/frame")),
+                    politely(lambda: client.post(f"{session}/advance")),
                 ]
                 if k == n % steps_each:
-                    answers.append(client.put(f"{session}/view", json=views[n % 2]))
+                    view = views[n % 2]
+                    answers.append(
+                        politely(lambda view=view: client.put(f"{session}/view", json=view))
+                    )
                     done["views"] += 1
                 failures.extend(r.text for r in answers if r.status_code != 200)
                 done["steps"] += 1
@@ -104,3 +124,12 @@ def test_concurrent_changes_from_eight_threads_over_two_processes_lose_nothing(t
     # One after another, they would give: a step each, a revision for every change.
     assert frame["step"] == done["steps"] == 8 * steps_each
     assert frame["revision"] == done["steps"] + done["views"]
+
+
+def test_a_loop_creating_sessions_over_both_processes_is_stopped_at_one_shared_limit(
+    two_servers,
+):
+    """The script's sessions a minute are counted in Redis: over the two processes together,
+    the limit once, not once each. Meanwhile a training session, polled on both, keeps its
+    frames."""
+    check_flood(*flood_while_training(two_servers))

@@ -4,6 +4,7 @@ what it accepts. ``add_error_handlers`` installs the handlers on the app."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import redis.asyncio as redis
@@ -21,11 +22,15 @@ from app.nn.features import FEATURES
 from app.nn.model import ACTIVATIONS, INITIALIZATIONS
 from app.nn.optim import OPTIMIZERS, PENALTIES
 from app.sessions.service import StoreBusy
-from app.sessions.store import SessionGone
+from app.sessions.store import SessionGone, StoreFull
+
+# How a 503 for a full server begins (the page tells it from a store that does not answer).
+SERVER_FULL = "server full"
 
 
 def add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(SessionGone, _session_gone)
+    app.add_exception_handler(StoreFull, _store_full)
     app.add_exception_handler(StoreBusy, _store_unavailable)
     app.add_exception_handler(redis.RedisError, _store_unavailable)
     app.add_exception_handler(InvalidInput, _invalid_input)
@@ -80,6 +85,15 @@ async def _store_unavailable(request: Request, exc: Exception) -> JSONResponse:
     sessions) or a session changed too often to save a change: try again in a moment."""
     detail = "the session store is busy or not answering: try again in a moment"
     return JSONResponse({"detail": detail}, status_code=503, headers={"Retry-After": "1"})
+
+
+async def _store_full(request: Request, exc: Exception) -> JSONResponse:
+    """No room for a new session: every session is in use (docs/running-for-a-class.md). Try
+    again when the least recently used one stops being in use."""
+    assert isinstance(exc, StoreFull)
+    seconds = max(1, math.ceil(exc.retry_after))
+    detail = f"{SERVER_FULL}: every session is in use; try again in {seconds} s"
+    return JSONResponse({"detail": detail}, status_code=503, headers={"Retry-After": str(seconds)})
 
 
 async def _client_gone(request: Request, exc: Exception) -> Response:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 
 from app.api.frame_schema import Frame
 from app.api.schemas import (
@@ -32,6 +35,7 @@ from app.run import points
 from app.run.history import MAX_SNAPSHOTS
 from app.run.points import to_csv
 from app.run.saved import network_file, run_from_network_file
+from app.run.state import TrainingState
 from app.sessions import edits
 from app.sessions.record import SessionRecord
 from app.sessions.service import SessionService
@@ -40,11 +44,15 @@ router = APIRouter(prefix="/api")
 NOT_FOUND = {404: {"model": Detail, "description": "Session not found (unknown or expired)"}}
 # Every session route can answer 422: its session id is bounded, and most take a body.
 INVALID = {422: {"model": FieldErrors, "description": "A field out of range, named"}}
-SESSION = {**NOT_FOUND, **INVALID}
-TOO_LARGE = {413: {"model": Detail, "description": "File larger than 128 KB"}}
+# Limits (app/api/limits.py): on every session route, and on every body.
+TOO_MANY = {429: {"model": Detail, "description": "Too many requests: wait Retry-After seconds"}}
+TOO_LARGE = {413: {"model": Detail, "description": "Request body over its limit (named)"}}
+SESSION = {**NOT_FOUND, **INVALID, **TOO_MANY}
+FULL = {503: {"model": Detail, "description": "Every session is in use: Retry-After seconds"}}
 # Any route answering with a frame sends it packed when asked (see app/pictures/encoding.py).
 PACKED = {"content": {PACKED_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}}
 FRAME = {**SESSION, 200: PACKED}
+WITH_BODY = {**FRAME, **TOO_LARGE}
 CSV_EXAMPLE = "x1,x2,label,split\n0,3,A,train\n1,2,B,train\n3,0,A,test\n2,1,B,train\n"
 CSV = {"content": {"text/csv": {"schema": {"type": "string"}, "example": CSV_EXAMPLE}}}
 
@@ -93,12 +101,16 @@ def read_options() -> dict:
 
 
 @router.post(
-    "/sessions", status_code=201, response_model=SessionCreated, responses={**INVALID, 201: PACKED}
+    "/sessions",
+    status_code=201,
+    response_model=SessionCreated,
+    responses={**INVALID, **TOO_LARGE, **TOO_MANY, **FULL, 201: PACKED},
 )
 async def create_session(
     request: Request, sessions: SessionsDep, body: ConfigBody | None = None
 ) -> Response:
-    """Start a session from a config (defaults for anything left out)."""
+    """Start a session from a config (defaults for anything left out). 503 when every session
+    the server keeps is in use; 429 beyond the new sessions one address may start a minute."""
     session_id, record, frame = await sessions.create((body or ConfigBody()).to_config())
     content = {"session_id": session_id, "config": record.run.config.to_dict(), "frame": frame}
     return frame_response(request, content, status_code=201)
@@ -123,13 +135,21 @@ async def delete_session(sessions: SessionsDep, session_id: SessionId) -> Respon
     return Response(status_code=204)
 
 
+@router.post("/sessions/{session_id}/close", status_code=204, responses={**INVALID, **TOO_MANY})
+async def close_session(sessions: SessionsDep, session_id: SessionId) -> Response:
+    """The page has gone (the page sends this as its tab closes): the session is forgotten in
+    a few seconds unless the page takes it back (a reload does). Always 204, for any id."""
+    await sessions.close(session_id)
+    return Response(status_code=204)
+
+
 def changed(request: Request, record: SessionRecord, frame: dict) -> Response:
     """The answer to a change that may change the config: the config and the frame (the page
     takes the config from here rather than applying the server's rules itself)."""
     return frame_response(request, {"config": record.run.config.to_dict(), "frame": frame})
 
 
-@router.put("/sessions/{session_id}/config", response_model=ConfigChanged, responses=FRAME)
+@router.put("/sessions/{session_id}/config", response_model=ConfigChanged, responses=WITH_BODY)
 async def change_config(
     request: Request, sessions: SessionsDep, session_id: SessionId, body: ConfigBody
 ) -> Response:
@@ -138,7 +158,7 @@ async def change_config(
     return changed(request, record, frame)
 
 
-@router.post("/sessions/{session_id}/step", response_model=Frame, responses=FRAME)
+@router.post("/sessions/{session_id}/step", response_model=Frame, responses=WITH_BODY)
 async def step(
     request: Request, sessions: SessionsDep, session_id: SessionId, body: StepBody | None = None
 ) -> Response:
@@ -154,7 +174,7 @@ async def phase(request: Request, sessions: SessionsDep, session_id: SessionId) 
     return frame_response(request, frame)
 
 
-@router.put("/sessions/{session_id}/view", response_model=Frame, responses=FRAME)
+@router.put("/sessions/{session_id}/view", response_model=Frame, responses=WITH_BODY)
 async def change_view(
     request: Request, sessions: SessionsDep, session_id: SessionId, body: ViewBody
 ) -> Response:
@@ -174,15 +194,42 @@ async def export_network(sessions: SessionsDep, session_id: SessionId) -> JSONRe
     return JSONResponse(network_file(record.run))
 
 
-@router.post("/sessions/{session_id}/import", response_model=ConfigChanged, responses=FRAME)
-async def import_network(
-    request: Request, sessions: SessionsDep, session_id: SessionId, body: NetworkFile
-) -> Response:
-    """Restore an exported run and carry on training from it, as the original would."""
+def imported_run(raw: bytes) -> TrainingState:
+    """The run a network file holds, read from its bytes (raises RequestValidationError or
+    InvalidInput, both a 422). A valid file may be hundreds of KB: the import route calls this
+    in a worker thread, never on the event loop."""
+    try:
+        body = NetworkFile.model_validate_json(raw)
+    except ValidationError as error:
+        errors = error.errors(include_url=False)
+        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in errors]) from None
     # Parts left out are None (a version 1 file has none of them); the config's None (full
     # batch) is a value.
     file = {**body.model_dump(exclude_none=True), "config": body.config.model_dump()}
-    record, frame = await sessions.change(session_id, edits.restore(run_from_network_file(file)))
+    return run_from_network_file(file)
+
+
+# The body is read as bytes, so FastAPI's schema of it is given here.
+NETWORK_BODY = {
+    "required": True,
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NetworkFile"}}},
+}
+
+
+@router.post(
+    "/sessions/{session_id}/import",
+    response_model=ConfigChanged,
+    responses=WITH_BODY,
+    openapi_extra={"requestBody": NETWORK_BODY},
+)
+async def import_network(
+    request: Request, sessions: SessionsDep, session_id: SessionId
+) -> Response:
+    """Restore an exported run (a NetworkFile, as GET .../export gives) and carry on training
+    from it, as the original would."""
+    raw = await request.body()  # at most IMPORT_MAX_BYTES (app/api/limits.py)
+    run = await run_in_threadpool(imported_run, raw)
+    record, frame = await sessions.change(session_id, edits.restore(run))
     return changed(request, record, frame)
 
 
@@ -206,7 +253,7 @@ def edit_by_hand(change: edits.PointsEdit) -> edits.Edit:
     return edit
 
 
-@router.post("/sessions/{session_id}/points", response_model=ConfigChanged, responses=FRAME)
+@router.post("/sessions/{session_id}/points", response_model=ConfigChanged, responses=WITH_BODY)
 async def add_point(
     request: Request, sessions: SessionsDep, session_id: SessionId, body: PointBody
 ) -> Response:
@@ -217,7 +264,9 @@ async def add_point(
     return changed(request, record, frame)
 
 
-@router.post("/sessions/{session_id}/points/remove", response_model=ConfigChanged, responses=FRAME)
+@router.post(
+    "/sessions/{session_id}/points/remove", response_model=ConfigChanged, responses=WITH_BODY
+)
 async def remove_point(
     request: Request, sessions: SessionsDep, session_id: SessionId, body: PointBody
 ) -> Response:
@@ -261,19 +310,15 @@ async def download_csv(sessions: SessionsDep, session_id: SessionId) -> Response
 @router.put(
     "/sessions/{session_id}/data.csv",
     response_model=ConfigChanged,
-    responses={**FRAME, **TOO_LARGE},
+    responses=WITH_BODY,
     openapi_extra={"requestBody": {"required": True, **CSV}},
 )
 async def upload_csv(request: Request, sessions: SessionsDep, session_id: SessionId) -> Response:
     """Replace the points with a CSV file: x1,x2,label (classes 0-4 or A-E) or x1,x2,target
     (regression), optionally split (train or test). Checked whole: on any error nothing
     changes."""
-    raw = bytearray()
-    async for chunk in request.stream():
-        raw += chunk
-        if len(raw) > points.MAX_CSV_BYTES:  # stop reading: never hold more than the limit
-            raise HTTPException(413, f"file too large: at most {points.MAX_CSV_BYTES // 1024} KB")
-    x, y, is_test, problem = points.from_csv(bytes(raw))
+    raw = await request.body()  # at most MAX_CSV_BYTES (app/api/limits.py)
+    x, y, is_test, problem = points.from_csv(raw)
     edit = edits.edit_points(lambda *_: (x, y, is_test), problem)
     record, frame = await sessions.change(session_id, edit)
     return changed(request, record, frame)

@@ -131,14 +131,12 @@ class Assets:
         media = media_type(path)
         use_gzip = compressible(media) and accepts_gzip(request.headers.get("accept-encoding", ""))
         body = self.gzipped(path) if use_gzip else self.body(path)
-        return encoded_response(body, media, request, IMMUTABLE, "gzip" if use_gzip else None)
+        return encoded_response(body, media, IMMUTABLE, "gzip" if use_gzip else None)
 
 
-def encoded_response(
-    body: bytes, media: str, request: Request, cache_control: str, encoding: str | None
-) -> Response:
-    """``body`` as it is, with its length, encoding and caching headers; for HEAD the same
-    headers and no body."""
+def encoded_response(body: bytes, media: str, cache_control: str, encoding: str | None) -> Response:
+    """``body`` as it is, with its length, encoding and caching headers (a HEAD request gets
+    the same headers and no body: see HeadAsGet in app/api/limits.py)."""
     headers = {
         "cache-control": cache_control,
         # Caches between here and the browser keep gzipped and plain answers apart.
@@ -147,8 +145,7 @@ def encoded_response(
     }
     if encoding:
         headers["content-encoding"] = encoding
-    content = b"" if request.method == "HEAD" else body
-    return Response(content, media_type=media, headers=headers)
+    return Response(body, media_type=media, headers=headers)
 
 
 def page_response(html: str, request: Request) -> Response:
@@ -157,9 +154,9 @@ def page_response(html: str, request: Request) -> Response:
     body = html.encode()
     if accepts_gzip(request.headers.get("accept-encoding", "")):
         return encoded_response(
-            gzip.compress(body, PAGE_GZIP_LEVEL, mtime=0), "text/html", request, "no-cache", "gzip"
+            gzip.compress(body, PAGE_GZIP_LEVEL, mtime=0), "text/html", "no-cache", "gzip"
         )
-    return encoded_response(body, "text/html", request, "no-cache", None)
+    return encoded_response(body, "text/html", "no-cache", None)
 
 
 def get_assets(request: Request) -> Assets:
@@ -170,7 +167,7 @@ AssetsDep = Annotated[Assets, Depends(get_assets)]
 router = APIRouter()
 
 
-@router.api_route("/static/{version}/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
+@router.get("/static/{version}/{path:path}", include_in_schema=False)
 def static_file(version: str, path: str, request: Request, assets: AssetsDep) -> Response:
     """A static file or Plotly.js, under this release's version only. (A plain ``def``: the
     first request for a file compresses it, in the thread pool rather than the event loop.)"""

@@ -13,12 +13,15 @@ from typing import Any
 # Okabe-Ito's bluish green, reddish purple and sky blue for C, D and E.
 CLASS_COLORS = ("#1f78b4", "#e66101", "#009e73", "#cc79a7", "#56b4e9")
 
-# A probability of B (and a unit's output in the network diagram): low blue, middle white,
-# high orange, pale enough for points and lines to show on top.
+# A probability of B: low blue, middle white, high orange, pale enough for points and lines to
+# show on top.
 PROBABILITY_SCALE = ((0.0, "#a6cee3"), (0.5, "#ffffff"), (1.0, "#fdb863"))
 # A regression's values, low to high: blue through white to orange (the classes' colours).
 VALUE_SCALE = ((0.0, "#1f78b4"), (0.5, "#f7f7f7"), (1.0, "#e66101"))
-UNIT_SCALE = PROBABILITY_SCALE
+# A unit's output in the network diagram, from its lowest (light) to its highest (dark): grey,
+# so that no unit seems to vote for a class (blue and orange are the classes) or to be a weight
+# (green and purple are their signs); a single hue reads the same with any colour vision.
+UNIT_SCALE = ((0.0, "#f0f0f0"), (0.5, "#969696"), (1.0, "#252525"))
 
 BOUNDARY = "#222"
 GRID_VERTICAL = "rgba(80, 110, 160, 0.45)"  # the lines x1 = constant

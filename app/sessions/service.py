@@ -32,6 +32,9 @@ CATCH_UP_SECONDS = 0.25  # at most this much owed training is made up in one req
 TRAIN_BUDGET = 0.03  # seconds of training one request may do, whatever the network's size
 IDLE_STOP = 15.0  # a training session not advanced for this long counts as paused
 MAX_TRIES = 20  # compare-and-set attempts of one change before giving up
+# A closed page's session is forgotten this long after, unless the page takes it back: a
+# reload, or a link followed in the same tab, closes the page and opens it again at once.
+CLOSE_GRACE = 10.0
 
 
 class StoreBusy(RuntimeError):
@@ -132,6 +135,12 @@ class SessionService:
         self.records.forget(session_id)
         if not await self.store.delete(session_id):
             raise SessionGone(session_id)
+
+    async def close(self, session_id: str) -> None:
+        """Its page has gone: forget the session in CLOSE_GRACE seconds, unless it is used
+        again meanwhile (nothing happens to an unknown one)."""
+        self.records.forget(session_id)
+        await self.store.release(session_id, CLOSE_GRACE)
 
     # ---- training ---------------------------------------------------------------------
 

@@ -1,6 +1,8 @@
 // Talks to the server. One SessionClient per tab; it recreates its session (same settings)
 // if the server no longer knows it, e.g. after a restart or an idle expiry. Every config the
-// server answers with goes to the page's copy of the settings (state.js).
+// server answers with goes to the page's copy of the settings (state.js). The tab keeps its
+// session's id in sessionStorage, so that a reload, or a link followed in the same tab, takes
+// the session back (resume) rather than starting another; a closed page says goodbye.
 
 import { PACKED_TYPE, unpackFrame } from "./frame_format.js";
 import { t } from "./i18n.js";
@@ -37,6 +39,8 @@ async function request(method, url, body) {
   if (!response.ok) {
     const error = new ApiError(describe(payload, response.status));
     error.status = response.status;
+    error.detail = payload && payload.detail;
+    error.retryAfter = Number(response.headers.get("Retry-After")) || 1;
     throw error;
   }
   return { status: response.status, body: payload };
@@ -58,6 +62,28 @@ function delay(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+// Where the tab keeps its session's id: sessionStorage lives as long as the tab, reloads
+// included, and is the tab's own.
+const KEPT_SESSION = "layerscope-session";
+// A 503 to a new session that begins so: every session the server keeps is in use (the
+// server's words, app/api/errors.py). Any other 503 is a store that does not answer.
+const SERVER_FULL = "server full";
+// A 429 (more requests a second to one session than the server takes, e.g. a timeline dragged
+// fast) is asked again after its Retry-After, this many times before the page says so.
+const TOO_MANY_RETRIES = 3;
+
+// The words for a new session refused: the server full, or too many new sessions from this
+// network this minute.
+function refusedSession(error) {
+  const key = error.status === 429 ? "run.tooManyNew"
+    : error.status === 503 && String(error.detail).startsWith(SERVER_FULL) ? "run.full"
+      : null;
+  if (key === null) return error;
+  const said = new ApiError(t(key));
+  said.status = error.status;
+  return said;
+}
+
 export class SessionClient {
   // state: the page's ConfigState, where the server's configs are saved and read back from.
   constructor(state) {
@@ -70,9 +96,38 @@ export class SessionClient {
   }
 
   async create(config) {
-    const { body } = await request("POST", "/api/sessions", config);
+    let body;
+    try {
+      ({ body } = await request("POST", "/api/sessions", config));
+    } catch (error) {
+      throw refusedSession(error);
+    }
     this.id = body.session_id;
+    sessionStorage.setItem(KEPT_SESSION, this.id);
     return this.saved(body);
+  }
+
+  // The session this tab had before a reload, if the server still has it: its summary
+  // ({config, step, training}), and it is this client's session again. Null if there is none.
+  async resume() {
+    const kept = sessionStorage.getItem(KEPT_SESSION);
+    if (!kept) return null;
+    try {
+      const { body } = await request("GET", `/api/sessions/${encodeURIComponent(kept)}`);
+      this.id = kept;
+      return body;
+    } catch (error) {
+      if (error.status !== 404 && error.status !== 422) throw error;
+      sessionStorage.removeItem(KEPT_SESSION);
+      return null;
+    }
+  }
+
+  // The page is going away (tab closed, reload, link followed): the server forgets the
+  // session in a few seconds unless a page takes it back meanwhile, as a reload does. A beacon
+  // is sent even as the page unloads; it is a POST with no body.
+  goodbye() {
+    if (this.id) navigator.sendBeacon(`/api/sessions/${encodeURIComponent(this.id)}/close`);
   }
 
   async setConfig(config) {
@@ -158,13 +213,19 @@ export class SessionClient {
 
   async send(method, action, body) {
     const url = () => `/api/sessions/${encodeURIComponent(this.id)}/${action}`;
-    try {
-      return await request(method, url(), body);
-    } catch (error) {
-      if (error.status !== 404) throw error;
-      await this.create(this.state.run);  // the server forgot us: start over, same settings
-      this.onRestart();
-      return await request(method, url(), body);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await request(method, url(), body);
+      } catch (error) {
+        if (error.status === 429 && attempt < TOO_MANY_RETRIES) {
+          await delay(error.retryAfter * 1000);
+          continue;
+        }
+        if (error.status !== 404) throw error;
+        await this.create(this.state.run);  // the server forgot us: start over, same settings
+        this.onRestart();
+        return await request(method, url(), body);
+      }
     }
   }
 }

@@ -77,6 +77,15 @@ function shading(frame, hard) {
   };
 }
 
+// The plane's coordinates under a touch event's finger; null for a mouse event.
+function touchedSpot(element, event) {
+  const finger = event.touches?.[0] ?? event.changedTouches?.[0];
+  if (!finger) return null;
+  const { xaxis, yaxis } = element._fullLayout;
+  const box = element.getBoundingClientRect();
+  return { x: xaxis.p2l(finger.clientX - box.left - xaxis._offset), y: yaxis.p2l(finger.clientY - box.top - yaxis._offset) };
+}
+
 export class InputPlane {
   // onClick(x1, x2, shift) is called when the learner clicks the plane.
   constructor(onClick) {
@@ -130,11 +139,17 @@ export class InputPlane {
     return this.plot(frame, heatmap, layout, config).then((element) => {
       overlayOf(element).draw([heatmap, ...grid, boundary, pointsTrace(frame, input.points, 8, display)]);
       if (!this.clickBound && element.on) {  // once Plotly has drawn it
-        // Clicks land on the heatmap cell under the mouse (the overlay lets them through).
+        // Clicks land on the heatmap cell under the mouse (the overlay lets them through); a
+        // tap where the finger touched (Plotly's point for a touch is where it last hovered).
         element.on("plotly_click", (event) => {
-          const spot = event.points[0];
+          const spot = touchedSpot(element, event.event) ?? event.points[0];
           this.onClick(spot.x, spot.y, event.event.shiftKey);
         });
+        // A tap is Plotly's click already: the mouse events a browser makes up after it would
+        // be a second one. (The end of a scroll cannot be cancelled, and makes none.)
+        element.addEventListener("touchend", (event) => {
+          if (event.cancelable && event.target.closest(".draglayer")) event.preventDefault();
+        }, { passive: false });
         this.clickBound = true;
       }
     });

@@ -9,9 +9,10 @@ function fixed(value, digits = 3) {
   return value === null || value === undefined ? "–" : Number(value).toFixed(digits);
 }
 
-// One line of text per layer (the values may come as a typed array).
-function perLayer(values) {
-  if (!values) return "–";
+// One line of text per layer (the values may come as a typed array); before there are any, a
+// line per layer all the same, so that the values arriving move nothing on the page.
+function perLayer(values, layers) {
+  if (!values) return Array.from({ length: layers }, (_, i) => `L${i + 1} –`).join("\n");
   return Array.from(values, (v, i) => `L${i + 1} ${v.toExponential(1)}`).join("\n");
 }
 
@@ -38,8 +39,9 @@ export function showLoop(frame) {
     $("loop-loss").textContent = "–";
   }
   const fresh = frame.phase === "backward";
-  $("loop-gradients").textContent = t(fresh ? "loop.gradients" : "loop.gradients.last", { values: perLayer(loop.grad_norms) });
-  $("loop-update").textContent = t("loop.update", { rate: loop.learning_rate, values: perLayer(loop.update_norms) });
+  const layers = frame.network.sizes.length - 1;
+  $("loop-gradients").textContent = t(fresh ? "loop.gradients" : "loop.gradients.last", { values: perLayer(loop.grad_norms, layers) });
+  $("loop-update").textContent = t("loop.update", { rate: loop.learning_rate, values: perLayer(loop.update_norms, layers) });
   const phase = frame.phase ?? "";
   $("loop").dataset.phase = phase;
   $("layers").dataset.phase = phase;

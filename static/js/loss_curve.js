@@ -73,7 +73,8 @@ export class LossCurve {
       datarevision: step.length,  // the arrays grow in place, so tell Plotly they changed
       xaxis: { title: { text: t("plot.step") }, rangemode: "tozero", autorange: true },
       yaxis: { title: { text: t("plot.loss") }, rangemode: "tozero", autorange: true },
-      legend: { orientation: "h", x: 1, xanchor: "right", y: 1, yanchor: "bottom" },
+      // At the left: the mode bar (always shown on a touch screen) takes the top right.
+      legend: { orientation: "h", x: 0, xanchor: "left", y: 1, yanchor: "bottom" },
     };
     if (this.viewedStep !== null) {
       // Where on the curve the snapshot on screen sits.

@@ -17,6 +17,9 @@ import { Settings } from "./settings.js";
 import { ConfigState } from "./state.js";
 import { Timeline } from "./timeline.js";
 import { configToQuery, queryToConfig, remember } from "./url.js";
+import "./loading.js";  // first: the page shows itself as loading until it is ready
+import "./drawer.js";
+import "./help.js";
 import "./strings/initialization.js";
 import "./strings/problems.js";
 import "./strings/run.js";
@@ -199,8 +202,9 @@ async function changeView(body) {
   await showFrame(frame);
 }
 
-const MAX_IMPORT_BYTES = 1_000_000;  // an 8x8x6 network is about 10 KB
-const MAX_CSV_BYTES = 128 * 1024;  // the server's limit too
+// The server's limits too (app/api/limits.py): a file over them is refused here, in words.
+const MAX_IMPORT_BYTES = 310 * 1024;  // twice the largest network file (an 8x8x6 one is ~10 KB)
+const MAX_CSV_BYTES = 128 * 1024;
 
 async function exportNetwork() {
   const file = await client.exportNetwork();
@@ -293,9 +297,22 @@ async function handOverToPlotly() {
   document.body.dataset.plots = "ready";
 }
 
+// The tab's session: taken back after a reload or a link followed in this tab (with the
+// address's settings: a run of other settings starts again, one of the same goes on, paused as
+// the page starts), else a new one. So the server counts people, not page loads.
+async function openSession(config) {
+  const kept = await client.resume();
+  if (!kept) return client.create(config);
+  const same = Object.keys(config).every(
+    (name) => JSON.stringify(config[name]) === JSON.stringify(kept.config[name]),
+  );
+  if (!same) return client.setConfig(config);
+  state.save(kept.config);
+  if (kept.training) await client.pause();
+  return client.frame();
+}
+
 async function start() {
-  // Train stays disabled, saying so, until the first frame is drawn and its click does something.
-  $("train-button").textContent = t("run.loading");
   $("large-text").checked = localStorage.getItem("layerscope-large-text") === "1";
   setLargeText($("large-text").checked);  // before the first frame: its plots' text follows it
   const options = pageOptions();
@@ -303,12 +320,16 @@ async function start() {
   settings = new Settings(options, state, (changes) => guarded(() => applyChanges(changes)));
   let frame;
   try {
-    frame = await client.create(state.shown);
+    frame = await openSession(state.shown);
   } catch (error) {
+    if (error.status !== 422) throw error;
     say(t("run.badLink", { reason: error.message }));
     state.want(options.defaults);
-    frame = await client.create(state.shown);
+    frame = await openSession(state.shown);
   }
+  window.addEventListener("pagehide", () => client.goodbye());
+  // Back from the browser's page cache: take the session back (gone, it starts again).
+  window.addEventListener("pageshow", (event) => { if (event.persisted) guarded(() => client.resume()); });
   state.settle();
   window.history.replaceState(null, "", configToQuery(state.run));
   window.addEventListener("popstate", () => {
@@ -343,8 +364,6 @@ async function start() {
     const frame = plots.frame;
     if (frame) { showScores(frame); showLoop(frame); timeline.translate(frame); network.draw(frame.network, frame.palette); plots.relabel(); }
   });
-  $("train-button").disabled = false;
-  showPlaying(false);
   document.body.dataset.ready = "true";
   performance.mark("layerscope:ready");
   lessons.begin(options.defaults);  // opens the lesson a link names

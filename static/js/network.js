@@ -1,6 +1,7 @@
 // The network diagram: every unit as a small map of its output over the input plane, every
 // weight as a link whose colour gives its sign and whose width gives its size. Hover for
-// values; click a unit to enlarge its map.
+// values; click (or tap) a unit to enlarge its map and read the weights coming into it: a
+// touch screen has no hover.
 
 import { shadeTable } from "./color_scale.js";
 import { onLanguageChange, t } from "./i18n.js";
@@ -24,7 +25,7 @@ function unitMaps(maps) {
 }
 
 // A unit's map on its canvas, each byte (0 = the unit's lowest output, 255 = its highest) in its
-// colour on the scale (palette.unit: low blue, middle white, high orange).
+// colour on the scale (palette.unit: light for low, dark for high).
 function paint(canvas, map, side, scale) {
   const bytes = map.values;
   const table = shadeTable(scale, 256);
@@ -184,7 +185,19 @@ export class NetworkDiagram {
     canvas.width = canvas.height = network.side;
     paint(canvas, map, network.side, this.palette.unit);
     const name = this.unitName(map, network.sizes.length - 1);
-    this.dialog.querySelector("p").textContent = t("network.enlarged", { unit: name, min: map.min, max: map.max });
+    const text = t("network.enlarged", { unit: name, min: map.min, max: map.max });
+    this.dialog.querySelector("p").textContent = text + this.incoming(map);
     this.dialog.showModal();
+  }
+
+  // The weights a unit receives, each with the unit it comes from, and its bias.
+  incoming(map) {
+    if (map.layer === 0) return "";
+    const { weights, biases, sizes } = this.network;
+    const last = sizes.length - 1;
+    const list = weights[map.layer - 1].map((row, i) => t("network.from", {
+      unit: this.unitName({ layer: map.layer - 1, unit: i }, last), w: row[map.unit].toFixed(3),
+    }));
+    return t("network.incoming", { list: list.join("; "), bias: biases[map.layer - 1][map.unit].toFixed(3) });
   }
 }

@@ -163,16 +163,69 @@ class Overlay {
   }
 }
 
+// A line's pieces (the runs of points between gaps), in pixels: [[x, y], ...] each.
+function pieces(trace, px, py) {
+  const runs = [];
+  let run = null;
+  for (let k = 0; k < trace.x.length; k++) {
+    const [x, y] = [trace.x[k], trace.y[k]];
+    if (!present(x) || !present(y)) { run = null; continue; }
+    if (!run) runs.push(run = []);
+    run.push([px(x), py(y)]);
+  }
+  return runs;
+}
+
+// Pieces that meet end to end joined into one, reversing a piece where need be. A contour
+// comes as many two-point pieces in no particular order; a canvas starts its dash pattern
+// afresh on each, and pieces shorter than one dash would all be ink: a dashed boundary would
+// look solid. Ends closer than a tenth of a pixel meet.
+export function joinPieces(all) {
+  const runs = all.filter((run) => run.length > 1);  // a lone point draws nothing
+  const key = ([x, y]) => `${Math.round(x * 10)},${Math.round(y * 10)}`;
+  const ends = new Map();  // an end's key -> the pieces that start or end there, not yet used
+  const note = (k, run) => { if (!ends.has(k)) ends.set(k, []); ends.get(k).push(run); };
+  for (const run of runs) { note(key(run[0]), run); note(key(run.at(-1)), run); }
+  const used = new Set();
+  // The next unused piece at this end, turned to start there; null if there is none.
+  const take = (point) => {
+    const here = ends.get(key(point)) ?? [];
+    const next = here.find((run) => !used.has(run));
+    if (!next) return null;
+    used.add(next);
+    return key(next[0]) === key(point) ? next : next.slice().reverse();
+  };
+  const joined = [];
+  for (const run of runs) {
+    if (used.has(run)) continue;
+    used.add(run);
+    const line = run.slice();
+    for (let next = take(line.at(-1)); next; next = take(line.at(-1))) line.push(...next.slice(1));
+    const before = [];  // what comes before the piece, nearest first
+    for (let next = take(run[0]); next; next = take(before.at(-1))) before.push(...next.slice(1));
+    joined.push([...before.reverse(), ...line]);
+  }
+  return joined;
+}
+
 function drawLine(context, trace, px, py) {
   const { color, width = 2, dash = "solid" } = trace.line;
   context.beginPath();
-  let open = false;
-  for (let k = 0; k < trace.x.length; k++) {
-    const [x, y] = [trace.x[k], trace.y[k]];
-    if (!present(x) || !present(y)) { open = false; continue; }
-    if (open) context.lineTo(px(x), py(y));
-    else context.moveTo(px(x), py(y));
-    open = true;
+  if (dash === "solid") {
+    // Long grid lines every frame: straight from the arrays, nothing allocated.
+    let open = false;
+    for (let k = 0; k < trace.x.length; k++) {
+      const [x, y] = [trace.x[k], trace.y[k]];
+      if (!present(x) || !present(y)) { open = false; continue; }
+      if (open) context.lineTo(px(x), py(y));
+      else context.moveTo(px(x), py(y));
+      open = true;
+    }
+  } else {
+    for (const run of joinPieces(pieces(trace, px, py))) {
+      context.moveTo(run[0][0], run[0][1]);
+      for (let k = 1; k < run.length; k++) context.lineTo(run[k][0], run[k][1]);
+    }
   }
   context.strokeStyle = color;
   context.lineWidth = width;

@@ -9,16 +9,27 @@ function scale() {
   return document.body.classList.contains("large-text") ? LARGE : 1;
 }
 
+// The page's own font list (style.css), Korean fonts included: Plotly's default names none.
+let family;
+
 function font(size) {
-  return { family: "system-ui, sans-serif", size: Math.round(size * scale()) };
+  family ??= getComputedStyle(document.documentElement).fontFamily || "sans-serif";
+  return { family, size: Math.round(size * scale()) };
 }
+
+// A touch screen with no hover: a finger on a flat plot must scroll the page (the plots are
+// most of a phone's screen) and a tap must click, not start a zoom box (which takes the touch).
+const TOUCH_ONLY = window.matchMedia("(hover: none)").matches;
 
 // A layout's text: axis titles, tick labels and legend of `size` pixels (2D and 3D axes take
 // theirs from layout.font), hover labels (a font of their own), and the margins they sit in,
 // grown with them: Plotly keeps an axis title inside its margin, over the tick labels if need be.
+// Every plot's layout starts with it, so it also says how a touch screen drags a flat plot.
 export function textLayout(size, margin) {
   const grown = Object.fromEntries(Object.entries(margin).map(([side, px]) => [side, Math.round(px * scale())]));
-  return { font: font(size), hoverlabel: { font: font(HOVER_SIZE) }, margin: grown };
+  const layout = { font: font(size), hoverlabel: { font: font(HOVER_SIZE) }, margin: grown };
+  if (TOUCH_ONLY) layout.dragmode = false;
+  return layout;
 }
 
 // The size of text Plotly draws as a trace (mode "text").

@@ -67,8 +67,9 @@ export class Plots {
     await Promise.all([this.input.draw(frame, this.display), this.lossCurve.drawSometimes(frame), this.drawPanels(frame)]);
   }
 
-  // The input layer is the big input plot; every later layer has a panel after it. A panel
-  // scrolled out of view is not redrawn; it catches up as soon as it is seen again.
+  // The input layer is the big input plot (a card of its own); every later layer has a panel
+  // in the layers' strip. A panel scrolled out of view is not redrawn; it catches up as soon
+  // as it is seen again.
   /** @param {import("./frame_types.js").Frame} frame */
   drawPanels(frame) {
     return Promise.all(this.panels.map((panel, i) => (this.shouldDraw(panel) ? this.drawPanel(i) : null)));
@@ -91,7 +92,7 @@ export class Plots {
     if (this.signature === signature) return;
     this.signature = signature;
     this.panels = layers.slice(1).map((layer, i) => new LayerPanel(layer, layers[i], this.onProjection, () => this.drawPanel(i)));
-    this.container.replaceChildren(this.container.firstElementChild, ...this.panels.map((panel) => panel.element));
+    this.container.replaceChildren(...this.panels.map((panel) => panel.element));
     this.watchVisibility();
   }
 

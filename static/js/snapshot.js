@@ -22,7 +22,14 @@ export async function pictureOf(element) {
   const { xaxis, yaxis } = element._fullLayout;
   const canvas = await plotlyPicture(element);
   const overlay = element.overlay?.canvas;
-  if (overlay) canvas.getContext("2d").drawImage(overlay, xaxis._offset, yaxis._offset, xaxis._length, yaxis._length);
+  if (overlay) {
+    // Whole pixels and no smoothing: a plot area at a fractional offset would otherwise blur
+    // every point's colour into its neighbours'.
+    const context = canvas.getContext("2d");
+    context.imageSmoothingEnabled = false;
+    const [x, y] = [Math.round(xaxis._offset), Math.round(yaxis._offset)];
+    context.drawImage(overlay, x, y, Math.round(xaxis._length), Math.round(yaxis._length));
+  }
   return canvas;
 }
 

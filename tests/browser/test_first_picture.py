@@ -38,29 +38,6 @@ def open_without_plotly(page, server_url, query=""):
     return held
 
 
-def test_controls_look_disabled_and_train_says_loading_until_the_page_works(page, server_url):
-    held = []
-
-    def hold(route):  # the first frame is held back
-        held.append(route)
-
-    page.route("**/api/sessions", hold)
-    with page.expect_request("**/api/sessions"):
-        page.goto(server_url)
-    train = page.locator("#train-button")
-    expect(train).to_be_disabled()
-    expect(train).to_have_text("Loading…")
-    pointer = "el => getComputedStyle(el).pointerEvents"
-    assert page.eval_on_selector("#step-button", pointer) == "none"
-    for route in held:
-        route.continue_()
-    page.unroute("**/api/sessions", hold)
-    page.wait_for_selector("body[data-ready='true']")
-    expect(train).to_be_enabled()
-    expect(train).to_have_text("Train")
-    assert page.eval_on_selector("#step-button", pointer) == "auto"
-
-
 # What a flat plot shows: where its overlay's canvas is on the page, the canvas's colour at the
 # centre of each of its points (placed through its axes: Plotly's, or the plain ones before),
 # and every tick label and axis title with its box.

@@ -222,7 +222,8 @@ def test_camera_button_saves_the_plot_with_its_overlay(page):
     expect(page.locator("#step-count")).to_have_text("1")
     pictures = page.evaluate(PICTURES)
     assert pictures["screen"] > 0.6  # most centres show, even where points crowd
-    assert abs(pictures["saved"] - pictures["screen"]) < 0.05  # the saved picture has them...
+    # the saved picture has them...
+    assert abs(pictures["saved"] - pictures["screen"]) < 0.05, pictures
     assert pictures["plotly"] == 0  # ...which Plotly's own picture would have left out
     assert pictures["size"][:2] == pictures["size"][2:]  # the whole plot
     page.hover("#layer-plot-1")

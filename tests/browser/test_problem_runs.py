@@ -55,12 +55,12 @@ def test_multiclass_run_trains_and_renders(page, server_url):
     points = input_traces(page)[-1]["marker"]["color"]
     assert len(set(points)) == 4  # points coloured by their class
     # The output panel: the class probabilities, in a triangle... here a square of 4 corners.
-    look_at(page, ".layer:last-child")
+    look_at(page, "#layers .layer:last-child")
     output = page.locator(".layer").last
     expect(output.locator("h3")).to_contain_text("4 neurons · softmax")
     expect(output.locator(".note")).to_contain_text("class probabilities")
     corners = page.eval_on_selector(
-        ".layer:last-child .layer-plot", "el => el.data.find(t => t.mode === 'text').text"
+        "#layers .layer:last-child .layer-plot", "el => el.data.find(t => t.mode === 'text').text"
     )
     assert corners == ["A", "B", "C", "D"]
     # The last hidden layer draws where two classes tie, and the network has 4 output units.
@@ -69,6 +69,7 @@ def test_multiclass_run_trains_and_renders(page, server_url):
         "() => document.querySelector('#layer-plot-2').overlay.traces"
         ".filter(t => t.name === 'tie lines').length === 1"
     )
+    look_at(page, "#network")
     expect(page.locator("#network canvas.unit")).to_have_count(2 + 8 + 2 + 4)
     expect(page.locator("#loop-prediction")).to_contain_text("class ")
     expect(page.locator("#loop-loss")).to_contain_text("−log P")
@@ -122,12 +123,13 @@ def test_regression_run_trains_and_renders(page, server_url):
     assert points["marker"]["colorscale"] == heatmap["colorscale"]
     assert isinstance(points["marker"]["color"][0], float)
     # The output panel: prediction against the true value, near the diagonal once trained.
-    look_at(page, ".layer:last-child")
+    look_at(page, "#layers .layer:last-child")
     output = page.locator(".layer").last
     expect(output.locator(".note")).to_contain_text("prediction across, true value up")
     page.wait_for_function(  # the mean distance from the diagonal, once the panel is redrawn
         """() => {
-          const p = document.querySelector('.layer:last-child .layer-plot').overlay.traces.at(-1);
+          const panel = document.querySelector("#layers .layer:last-child .layer-plot");
+          const p = panel.overlay.traces.at(-1);
           const errors = Array.from(p.x, (x, i) => Math.abs(x - p.y[i]));
           return errors.length > 0 && errors.reduce((a, b) => a + b) / errors.length < 0.2;
         }"""

@@ -68,8 +68,10 @@ register({
     "network.bias": ", bias {value}",
     "network.unit": "{unit}: output from {min} to {max} over the plane{bias}. Click to enlarge.",
     "network.weight": "weight {w}",
-    "network.enlarged": "{unit}: its output at every spot of the input plane (x1 across, x2 up), from {min} (blue) to {max} (orange).",
+    "network.enlarged": "{unit}: its output at every spot of the input plane (x1 across, x2 up), from {min} (light) to {max} (dark).",
     "network.prediction": "prediction",
+    "network.incoming": " Its weights in: {list}. Its bias: {bias}.",
+    "network.from": "from {unit} {w}",
   },
   ko: {
     "layer.input": "입력",
@@ -136,7 +138,9 @@ register({
     "network.bias": ", 편향 {value}",
     "network.unit": "{unit}: 평면 위에서 출력이 {min}부터 {max}까지{bias}. 누르면 크게 봅니다.",
     "network.weight": "가중치 {w}",
-    "network.enlarged": "{unit}: 입력 평면의 모든 지점에서의 출력(가로 x1, 세로 x2), {min}(파랑)부터 {max}(주황)까지.",
+    "network.enlarged": "{unit}: 입력 평면의 모든 지점에서의 출력(가로 x1, 세로 x2), {min}(밝은 색)부터 {max}(어두운 색)까지.",
     "network.prediction": "예측",
+    "network.incoming": " 들어오는 가중치: {list}. 편향: {bias}.",
+    "network.from": "{unit}에서 {w}",
   },
 });
