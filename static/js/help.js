@@ -95,7 +95,10 @@ function addLoopBoxToggles() {
 
 function nameLoopBoxToggles() {
   for (const toggle of toggles()) {
-    if (toggle.loopBox) toggle.setAttribute("aria-label", t("help.box", { name: nameOf(toggle.loopBox) }));
+    if (!toggle.loopBox) continue;
+    // The box's name by its key: as the page loads, its text is not yet in the remembered language.
+    const name = t(toggle.loopBox.querySelector("strong").dataset.i18n);
+    toggle.setAttribute("aria-label", t("help.box", { name }));
   }
 }
 

@@ -321,8 +321,11 @@ def test_open_explanations_follow_the_language(page):
     expect(loop_box).to_have_attribute("aria-label", '"입력"의 뜻')
 
 
-@pytest.mark.parametrize(("language", "words"), [("en", "Loading…"), ("ko", "불러오는 중…")])
-def test_the_page_says_it_is_loading_until_it_works(page, language, words):
+@pytest.mark.parametrize(
+    ("language", "words", "input_help"),
+    [("en", "Loading…", 'What "Input" means'), ("ko", "불러오는 중…", '"입력"의 뜻')],
+)
+def test_the_page_says_it_is_loading_until_it_works(page, language, words, input_help):
     """Until its first frame is drawn the page does not work: it says so, in the learner's
     language, and no control of it can be used, by mouse or keyboard (they are disabled); once
     the first frame is drawn, everything is enabled (Plotly.js need not have arrived)."""
@@ -353,6 +356,9 @@ def test_the_page_says_it_is_loading_until_it_works(page, language, words):
     expect(page.locator("main")).to_have_attribute("aria-busy", "true")
     for toggle in page.locator(".help-toggle").all():
         expect(toggle).to_be_disabled()
+    # The loop boxes' "?", made as the page loads, is named in the remembered language.
+    input_toggle = page.locator("#loop > li").first.locator(".help-toggle")
+    expect(input_toggle).to_have_attribute("aria-label", input_help)
     page.keyboard.press(" ")  # Space would start training on a working page
     assert page.evaluate("document.body.dataset.ready") is None
 
