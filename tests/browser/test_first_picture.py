@@ -3,7 +3,7 @@ once (its first frame drawn, Train enabled, frames drawn and counted), and when 
 every plot becomes a Plotly plot again with the same picture, in the same place."""
 
 import pytest
-from browser_pages import STATIC, pause, versioned
+from browser_pages import SESSION, STATIC, pause, versioned
 from playwright.sync_api import expect
 
 from app.api.static_files import PLOTLY_PATH
@@ -210,3 +210,101 @@ def test_plain_axes_are_plotlys(page, titles):
         assert [t[0] for t in mine["texts"]] == [t[0] for t in theirs["texts"]], case
         for was, now in zip(mine["texts"], theirs["texts"], strict=True):
             assert was[1:] == pytest.approx(now[1:], abs=0.05), (case, was, now)
+
+
+# The input plane's plot area and points in the window, through the plain axes (before Plotly).
+PLAIN_PLANE = """() => {
+  const plot = document.querySelector("#plot-input");
+  const { xaxis, yaxis } = plot.plainAxes;
+  const box = plot.getBoundingClientRect();
+  const points = plot.overlay.traces.at(-1);
+  const [left, top] = [box.left + xaxis._offset, box.top + yaxis._offset];
+  return {
+    area: { left, top, right: left + xaxis._length, bottom: top + yaxis._length },
+    points: Array.from(points.x, (x, i) => [left + xaxis.l2p(x), top + yaxis.l2p(points.y[i])]),
+    width: document.querySelector("main").getBoundingClientRect().width,
+    plot: box.width,
+    scrollWidth: document.documentElement.scrollWidth,
+  };
+}"""
+
+
+@pytest.mark.parametrize(
+    "size", [(390, 844), (1024, 768), (1366, 768)], ids=["390x844", "1024x768", "1366x768"]
+)
+def test_the_first_picture_fits_every_screens_layout(page, server_url, size):
+    """Before Plotly, the plane's plain axes take the place the layout gives the plane: beside
+    the training loop on a laptop, Train and every point in view; the page's full width on a
+    phone. Plotly then takes over in that same place."""
+    width, height = size
+    page.set_viewport_size({"width": width, "height": height})
+    held = open_without_plotly(page, server_url)
+    plane = page.evaluate(PLAIN_PLANE)
+    assert plane["scrollWidth"] <= width
+    assert len(plane["points"]) == 200
+    if width < 900:
+        assert plane["plot"] > plane["width"] - 40
+    else:
+        area = plane["area"]
+        assert 0 <= area["left"] < area["right"] <= width, area
+        assert 0 <= area["top"] < area["bottom"] <= height, area
+        assert all(0 <= x <= width and 0 <= y <= height for x, y in plane["points"])
+        expect(page.locator("#train-button")).to_be_in_viewport(ratio=1)
+        expect(page.locator("#train-accuracy")).to_be_in_viewport(ratio=1)
+    before = page.evaluate(PICTURE, "#plot-input")
+    held.release()
+    page.wait_for_selector("body[data-plots='ready']")
+    assert_same_picture(before, page.evaluate(PICTURE, "#plot-input"))
+
+
+# Lesson 2 sets up a run 300 steps in and points at a flat layer panel; lesson 6 fills Compare.
+LESSONS = {
+    2: {"dataset": "class-ab-noisy", "hidden_layers": [2], "step": 300, "spot": "#layer-plot-1"},
+    6: {"dataset": "circle", "hidden_layers": [8, 8], "step": 300, "spot": "#compare"},
+}
+
+
+# Resolves once the page has not scrolled for five frames: a lesson's smooth scroll has ended.
+SCROLL_ENDED = """() => new Promise((resolve) => {
+  let [last, still] = [scrollY, 0];
+  const check = () => {
+    [still, last] = [scrollY === last ? still + 1 : 0, scrollY];
+    if (still >= 5) resolve(scrollY);
+    else requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+})"""
+
+
+@pytest.mark.parametrize("lesson", sorted(LESSONS))
+def test_a_lesson_a_link_names_opens_before_plotly_and_stays_after(page, server_url, lesson):
+    """A link to a lesson sets it up on the plain axes, the page making room for the lesson's
+    panel; when Plotly arrives, the lesson is still open and set up, and the picture the same."""
+    expected = LESSONS[lesson]
+    held = open_without_plotly(page, server_url, f"lesson={lesson}")
+    page.wait_for_selector(f"#lesson-panel[data-lesson='{lesson}'][data-state='ready']")
+    assert page.evaluate("typeof window.Plotly") == "undefined"
+    frame = page.evaluate("""() => { const f = window.layerscope.frame();
+      return { step: f.step, units: f.layers.slice(1, -1).map((l) => l.units) }; }""")
+    assert frame == {"step": expected["step"], "units": expected["hidden_layers"]}
+    config = page.evaluate(f"async () => (await ({SESSION})()).config")
+    assert config["dataset"] == expected["dataset"]
+    page.evaluate(SCROLL_ENDED)
+    expect(page.locator(expected["spot"])).to_be_in_viewport()
+    before = page.evaluate(PICTURE, "#plot-input")
+    assert before["points"] == 200
+    if lesson == 6:  # the learner opens Compare, as the lesson asks: it waits for Plotly
+        page.click("#compare summary")
+
+    held.release()
+    page.wait_for_selector("body[data-plots='ready']")
+    assert_same_picture(before, page.evaluate(PICTURE, "#plot-input"))
+    expect(page.locator("#lesson-panel")).to_have_attribute("data-lesson", str(lesson))
+    expect(page.locator("#lesson-panel")).to_have_attribute("data-state", "ready")
+    assert page.evaluate("window.layerscope.frame().step") == expected["step"]
+    assert page.eval_on_selector_all(PLOTS, "els => els.every((el) => el._fullLayout)")
+    if lesson == 6:  # Compare draws its seven panels once Plotly is there
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.compare-plot')].filter(el => el.data).length"
+            " === 7"
+        )
