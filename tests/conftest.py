@@ -21,6 +21,18 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
         config.option.numprocesses = WORKERS  # xdist then distributes by "load"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last, in each process. Playwright's sync API leaves its event loop set
+    as the thread's running loop until the session ends, and an async test (anyio) run after it
+    in the same process fails with "Cannot run the event loop while another loop is running".
+    xdist hands each process its tests in this order, so the rule holds on every worker.
+    Every test under tests/browser/ is a browser test, marked or not."""
+    for item in items:
+        if item.path.parent.name == "browser":
+            item.add_marker(pytest.mark.browser)
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture(scope="session")
 def redis_url():
     """The URL of a redis-server started for this test session (one per xdist process). Tests

@@ -182,9 +182,9 @@ def test_the_learner_picks_the_projection(projection, view, axes):
         a = np.tanh(state.x @ state.layers[0].w + state.layers[0].b)
         np.testing.assert_allclose(coords(layer["points"]), a[:, projection.neurons], atol=1e-4)
     else:
-        assert [(a["key"], a["vars"]["i"]) for a in layer["axes"]] == [
-            ("axis.pc", i) for i in (1, 2, 3)
-        ]
+        # In 3D, short names: the widest direction, the next and the third, in some order.
+        names = sorted(a["vars"]["name"]["key"] for a in layer["axes"])
+        assert names == [f"dir.widest.{rank}.short" for rank in (1, 2, 3)]
     assert layer["separator"] is None  # layer 1 is not the one the output reads
 
 

@@ -278,7 +278,7 @@ def test_five_classes_in_two_dimensions_draw_no_tie_lines_and_say_why():
     state = trained("blobs", classes=5, hidden_layers=(8,))
     layer = build_frame(state, {})[0]["layers"][1]
     assert layer["view"] == "readout" and layer["ties"] is None
-    assert [p["key"] for p in layer["note"]] == ["view.readout.classes.partial"]
+    assert [p["key"] for p in layer["note"]] == ["view.readout.classes.partial", "view.shares"]
 
 
 def test_three_neurons_in_3d_draw_no_tie_lines():

@@ -30,6 +30,7 @@ def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
 def assert_same_run(a: TrainingState, b: TrainingState) -> None:
     """Equal to the bit: weights, optimizer memory, generator, step, data, timeline."""
     assert (a.config, a.step, a.diverged) == (b.config, b.step, b.diverged)
+    assert a.diverged_reason == b.diverged_reason
     for la, lb in zip(a.layers, b.layers, strict=True):
         assert same_bits(la.w, lb.w) and same_bits(la.b, lb.b)
     assert a.optimizer_memory.keys() == b.optimizer_memory.keys()
@@ -210,3 +211,17 @@ def test_uploaded_points_of_every_problem_travel_in_the_file(dataset, problem):
     train_steps(state, 5)
     train_steps(copy, 5)
     assert_same_run(copy, state)
+
+
+def test_why_a_run_diverged_is_saved_and_an_older_file_without_it_still_reads():
+    state = new_state(TrainingConfig(dataset="class-ab", activation="linear", learning_rate=10))
+    train_steps(state, 100)
+    assert state.diverged and state.diverged_reason == "weight_limit"
+    assert through_json(state).diverged_reason == "weight_limit"
+    assert through_file(state).diverged_reason == "weight_limit"
+    older = {key: value for key, value in run_to_plain(state).items() if key != "diverged_reason"}
+    back = run_from_plain(older)
+    assert back.diverged and back.diverged_reason is None
+    # A run that has not diverged has no reason, whatever a file says.
+    fine = run_to_plain(new_state(TrainingConfig()))
+    assert run_from_plain({**fine, "diverged_reason": "weight_limit"}).diverged_reason is None

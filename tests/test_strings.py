@@ -8,6 +8,12 @@ from pathlib import Path
 import pytest
 
 from app.api.frame_schema import Frame
+from app.nn.features import RAW
+from app.pictures.frame import build_frame
+from app.pictures.panels import Projection
+from app.run.config import TrainingConfig
+from app.run.state import new_state
+from app.run.training import train_steps
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLES = sorted((ROOT / "static/js/strings").glob("*.js"))
@@ -48,10 +54,55 @@ def test_every_phrase_the_server_sends_has_words_in_both_languages():
     ]
     built = {"view.neurons.all", "view.neurons.some"}
     built |= {"view.plane.reads.multiclass", "view.plane.reads.regression"}
+    # Axis directions: named by rank (_widest), each also in a short form for 3D views.
+    directions = {"dir.readout", "dir.scores", "dir.other.1", "dir.other.2"}
+    directions |= {f"dir.widest.{rank}" for rank in (1, 2, 3)}
+    built |= directions | {f"{name}.short" for name in directions} | {"axis.share.short"}
     needed = literal | chosen | built
-    assert len(chosen) == 3 and len(needed) > 30
+    assert len(chosen) == 4 and len(needed) > 40
     for language in ("en", "ko"):
         assert needed - all_keys(language) == set(), language
+
+
+def phrase_keys(value) -> set[str]:
+    """Every phrase key in a frame, nested phrases included."""
+    if isinstance(value, dict):
+        own = {value["key"]} if set(value) == {"key", "vars"} else set()
+        return own.union(*(phrase_keys(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(phrase_keys(v) for v in value))
+    return set()
+
+
+SHOWN = [
+    # (settings, how panel 1 and the last hidden panel are shown)
+    ({"dataset": "moons", "hidden_layers": (8, 8)}, "pca", 2),
+    ({"dataset": "moons", "hidden_layers": (8, 8)}, "pca", 3),
+    ({"dataset": "moons", "hidden_layers": (8, 8)}, "neurons", 2),
+    ({"dataset": "moons", "hidden_layers": (5, 3), "features": ("x1", "x2", "x1*x2")}, "pca", 3),
+    ({"dataset": "class-ab", "hidden_layers": (2,), "features": ("x1^2+x2^2",)}, "pca", 2),
+    ({"dataset": "blobs", "classes": 5, "hidden_layers": (8, 8)}, "pca", 2),
+    ({"dataset": "blobs", "classes": 4, "hidden_layers": (8, 8)}, "pca", 3),
+    ({"dataset": "gaussians", "hidden_layers": (8, 8)}, "pca", 2),
+    ({"dataset": "gaussians", "hidden_layers": (8, 4)}, "pca", 3),
+    ({"dataset": "plane", "hidden_layers": (1,)}, "pca", 2),
+]
+
+
+@pytest.mark.parametrize("settings, kind, dims", SHOWN)
+def test_every_phrase_in_frames_has_words_in_both_languages(settings, kind, dims):
+    # What the frames actually send, whichever way they build their keys.
+    config = TrainingConfig(**settings)
+    state = new_state(config)
+    train_steps(state, 20)
+    neurons = tuple(range(dims)) if kind == "neurons" else ()
+    panels = range(1, len(config.hidden_layers) + 1 + (config.features != RAW))
+    projections = {index: Projection(kind, dims, neurons) for index in panels}
+    frame, _ = build_frame(state, {}, projections)
+    keys = phrase_keys(frame["layers"])
+    assert keys
+    for language in ("en", "ko"):
+        assert keys - all_keys(language) == set(), language
 
 
 def test_every_stop_reason_has_a_message():

@@ -236,7 +236,9 @@ class Sample(Part):
     """The first training point, followed through every step."""
 
     x: Numbers = Field(description="Its coordinates x1, x2")
-    loss: float
+    loss: float | None = Field(
+        description="Its loss; null just after the forward phase (the loss phase comes next)"
+    )
     target: str | float = Field(description="Its class name, or its target value")
     prediction: str | float = Field(description="The predicted class name, or value")
     p: float = absent("Binary: P(B); multi-class: the predicted class's probability")
@@ -244,13 +246,22 @@ class Sample(Part):
 
 
 class Loop(Part):
-    """The training loop's live quantities."""
+    """The training loop's live quantities. Between whole steps: the current weights'
+    prediction and loss, the last step's gradients and changes. While a step is taken phase by
+    phase (the frame's phase), what that step has made so far, and null for what its later
+    phases make: after the update, the step's own prediction and losses (made with the weights
+    it started from), gradients and changes."""
 
     batch_size: int
-    batch_loss: float | None = Field(description="The loss of the batch being worked on")
-    grad_norms: list[float] | None = Field(description="Per layer, the size of its gradient")
+    batch_loss: float | None = Field(
+        description="The loss of the batch of a step taken phase by phase, from its loss phase"
+        " on; null otherwise (the training loss is the measure then)"
+    )
+    grad_norms: list[float] | None = Field(
+        description="Per layer, the size of its gradient (null before the backward phase)"
+    )
     update_norms: list[float] | None = Field(
-        description="Per layer, how far the last update moved it"
+        description="Per layer, how far the last update moved it (null before the update)"
     )
     learning_rate: float
     sample: Sample | None
@@ -279,6 +290,11 @@ class Frame(Part):
     timeline: list[int] = Field(description="The steps of the snapshots that can be revisited")
     phase: Literal["forward", "loss", "backward", "update"] | None = Field(
         description="Where a step taken phase by phase stands"
+    )
+    hint: Phrase | None = Field(
+        description="When training goes wrong (it diverged; its loss swings, has risen above"
+        " where it started, or has stalled far from a good score): what the loss shows and the"
+        " likely fix, in one line (app/pictures/hints.py)"
     )
     step: int = Field(ge=0)
     data_id: str = Field(

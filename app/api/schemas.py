@@ -249,6 +249,11 @@ class NetworkFile(BaseModel):
     config: ConfigBody
     step: int = Field(0, ge=0, le=10**9, strict=True)
     diverged: StrictBool = False
+    diverged_reason: Literal["weight_limit", "not_finite"] | None = Field(
+        None,
+        description="Why the run diverged: its weights grew past the limit, or a value became"
+        " infinite or not a number (files written before it was recorded leave it out)",
+    )
     layers: list[LayerBody] = Field(min_length=1, max_length=7)
     optimizer: OptimizerMemory | None = None
     batch_generator: BatchGenerator | None = None

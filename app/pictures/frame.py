@@ -49,11 +49,13 @@ def build_frame(
     state: TrainingState,
     bases: dict[int, Array],
     projections: dict[int, Projection] | None = None,
+    phase: str | None = None,
 ) -> tuple[dict[str, Any], dict[int, Array]]:
     """The frame for the current state, and the projection bases to reuse for the next one.
 
     ``bases`` holds, per wide layer, the principal axes used for the previous frame; the new
-    axes are matched to them so the picture does not flip or swap between frames.
+    axes are matched to them so the picture does not flip or swap between frames. ``phase``
+    is the phase just done when a step is taken phase by phase (the loop shows what it made).
     """
     low, high = extent(state.config.dataset, state.x)
     axis, cells, lines = _plane_points(low, high)
@@ -81,7 +83,7 @@ def build_frame(
         "data_id": _data_id(state, low, high),
         "problem": problem,
         "metrics": _metrics(state, z_points, out_points),
-        "loop": _loop(state, z_points, out_points),
+        "loop": _loop(state, z_points, out_points, phase),
         "data": {
             "problem": problem,
             "labels": floats(state.y) if problem == "regression" else state.y.astype(np.uint8),
@@ -194,12 +196,13 @@ def _class_boundaries(state: TrainingState, scores: Array, axis: Array) -> Array
     return segments[middle.argmax(axis=1) > owner].reshape(-1, 2)
 
 
-def _forward(state: TrainingState, x: Array) -> ForwardPass:
-    """The network on raw points: their features first, then the layers, at x's precision."""
+def _forward(state: TrainingState, x: Array, layers: list[Layer] | None = None) -> ForwardPass:
+    """The network (the run's, or these ``layers``) on raw points: their features first, then
+    the layers, at x's precision."""
     config = state.config
     cast = [
         Layer(la.w.astype(x.dtype, copy=False), la.b.astype(x.dtype, copy=False))
-        for la in state.layers
+        for la in (state.layers if layers is None else layers)
     ]
     with np.errstate(over="ignore", invalid="ignore"):
         fwd = forward_many(cast, feature_map(config.features, x), config.activation, config.problem)
@@ -292,12 +295,22 @@ def _byte_maps(units: Array, layer_of: Array, unit_of: Array) -> dict[str, Array
     return {"layer": layer_of, "unit": unit_of, "min": low, "max": high, "values": values}
 
 
-def _loop(state: TrainingState, z: Array, output: Array) -> dict[str, Any]:
+def _loop(state: TrainingState, z: Array, output: Array, phase: str | None) -> dict[str, Any]:
     """The training loop's live quantities: one sample's prediction against its target, the
-    batch's loss, and each layer's gradient and update sizes."""
+    batch's loss, and each layer's gradient and update sizes.
+
+    Between whole steps: the prediction and loss of the current weights, the last step's
+    gradients and changes. While a step is taken phase by phase, what that step has made so
+    far, and null for what its later phases make: after forward the prediction, after loss
+    the losses too, after backward the gradients too, and after the update the changes, with
+    the step's own prediction and losses (made with the weights it started from; the rest of
+    the frame shows the new ones)."""
     pending = state.pending
     training_points = np.flatnonzero(~state.is_test)
-    current = pending.grads if pending is not None and pending.grads is not None else None
+    # The phase the step stands at (none if it was dropped: new points, say).
+    done = phase if pending is not None or phase == "update" else None
+    if done == "update" and state.previous_layers is None:
+        done = None  # the step's starting weights are gone (a look back at a snapshot)
 
     def norms(layers: list | None) -> list[float] | None:
         if layers is None:
@@ -307,54 +320,64 @@ def _loop(state: TrainingState, z: Array, output: Array) -> dict[str, Any]:
         # decimals they would all read 0).
         return [float(f"{math.sqrt(np.vdot(g.w, g.w) + np.vdot(g.b, g.b)):.4g}") for g in layers]
 
+    batch_loss, grads, changes = None, state.last_grads, _changes(state)
+    if done in ("forward", "loss", "backward"):
+        batch_loss, grads, changes = pending.loss, pending.grads, None
+    elif done == "update":
+        batch_loss = state.last_loss
+    sample = None
+    if len(training_points):
+        i = int(training_points[0])  # the first training point, followed through every step
+        if done == "update":
+            fwd = _forward(state, state.x[i : i + 1], state.previous_layers)
+            sample = _sample(state, i, fwd.zs[-1], fwd.output)
+        else:
+            sample = _sample(state, i, z[i : i + 1], output[i : i + 1])
+        if done == "forward":
+            sample["loss"] = None  # the loss phase comes next
     return {
         "batch_size": len(pending.y)
         if pending
         else (state.config.batch_size or len(state.y_train)),
-        "batch_loss": pending.loss if pending is not None else None,
-        "grad_norms": norms(current if current is not None else state.last_grads),
-        "update_norms": norms(_changes(state)),
+        "batch_loss": batch_loss,
+        "grad_norms": norms(grads),
+        "update_norms": norms(changes),
         "learning_rate": state.config.learning_rate,
-        "sample": _sample(state, z, output, training_points),
+        "sample": sample,
     }
 
 
-def _sample(
-    state: TrainingState, z: Array, output: Array, training_points: Array
-) -> dict[str, Any] | None:
-    """The first training point, followed through every step (None if there is none).
+def _sample(state: TrainingState, i: int, z: Array, output: Array) -> dict[str, Any]:
+    """Point i's prediction and loss, from its output layer's z and output (one row each).
 
     Binary: its P(B). Several classes: the predicted class, its probability, and the
     probability of the true class (the loss is -log of it). Regression: the predicted value.
     """
-    if len(training_points) == 0:
-        return None
-    i = int(training_points[0])
     problem = state.config.problem
-    loss = PROBLEMS[problem].loss(z[i : i + 1], state.y[i : i + 1])
+    loss = PROBLEMS[problem].loss(z, state.y[i : i + 1])
     sample = {"x": floats(state.x[i]), "loss": round(float(loss), 4)}
     if problem == "regression":
         return {
             **sample,
             "target": round(float(state.y[i]), 4),
-            "prediction": round(float(output[i, 0]), 4),
+            "prediction": round(float(output[0, 0]), 4),
         }
     names = _class_names(state)
     target = int(state.y[i])
-    predicted = int(predicted_class(output[i : i + 1])[0])
+    predicted = int(predicted_class(output)[0])
     if problem == "binary":
         return {
             **sample,
             "target": names[target],
             "prediction": names[predicted],
-            "p": round(float(output[i, 0]), 4),
+            "p": round(float(output[0, 0]), 4),
         }
     return {
         **sample,
         "target": names[target],
         "prediction": names[predicted],
-        "p": round(float(output[i, predicted]), 4),
-        "p_target": round(float(output[i, target]), 4),
+        "p": round(float(output[0, predicted]), 4),
+        "p_target": round(float(output[0, target]), 4),
     }
 
 

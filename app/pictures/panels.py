@@ -306,14 +306,14 @@ def _describe_view(
     if share is not None and rep.reads_out:
         return {
             "view": "readout",
-            "axes": [phrase("axis.readout", pct=_percent(share[0])), *_others(share, 1)],
-            "note": [phrase("view.readout.binary", units=units, what=what)],
+            "axes": _axis_titles(["dir.readout", *_widest(share[1:], "dir.other")], share),
+            "note": [phrase("view.readout.binary", units=units, what=what), phrase("view.shares")],
         }
     if share is not None:
         return {
             "view": "pca",
-            "axes": [phrase("axis.pc", i=i + 1, pct=_percent(v)) for i, v in enumerate(share)],
-            "note": [phrase("view.pca", units=units, what=what)],
+            "axes": _axis_titles(_widest(share, "dir.widest"), share),
+            "note": [phrase("view.pca", units=units, what=what), phrase("view.shares")],
         }
     if rep.kind == "input":
         note = [phrase("view.plane.input")]
@@ -328,19 +328,46 @@ def _describe_view(
     return {"view": "plane", "axes": rep.unit_names, "note": note}
 
 
-def _percent(share: float) -> int:
-    """A share of the spread in percent: to the nearest 5 from 10 up. Finer steps there tell
-    the eye nothing, and a title that changes redraws the panel's axes: nearly every frame."""
-    percent = 100 * float(share)
-    return round(percent) if percent < 10 else 5 * round(percent / 5)
+def _percents(share: Array) -> list[str]:
+    """Each axis' share of the spread in whole percent, rounded down: to 5 from 10 up (finer
+    steps tell the eye nothing, and a title that changes redraws the panel's axes: nearly every
+    frame), and "<1" below 1. Rounded down, the percentages shown never add up to more than
+    100, and a wider axis never shows less than a narrower one."""
+    shown = []
+    for value in share:
+        percent = 100 * float(value)
+        if 0 < percent < 1:
+            shown.append("<1")
+        else:
+            shown.append(str(int(percent) if percent < 10 else 5 * int(percent // 5)))
+    return shown
 
 
-def _others(share: Array, start: int) -> list[dict[str, Any]]:
-    """Axis titles for the directions of widest remaining spread, from ``share[start]`` on."""
-    return [
-        phrase("axis.other", i=i - start + 1, pct=_percent(share[i]))
-        for i in range(start, len(share))
-    ]
+def _widest(share: Array, name: str) -> list[str]:
+    """Names for axes of widest spread by their rank, widest first: ``name.1`` for the widest,
+    ``name.2`` for the next... (the axes keep their places from frame to frame, so the
+    widest need not come first)."""
+    rank = np.empty(len(share), dtype=int)
+    rank[np.argsort(-np.asarray(share), kind="stable")] = np.arange(len(share))
+    return [f"{name}.{r + 1}" for r in rank]
+
+
+def _axis_titles(
+    names: list[str], share: Array, values: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """Axis titles: each direction's name (``names``, keys of phrases; ``values`` fill in the
+    first few) and its share of the points' spread, the first saying what it is a share of.
+    A 3D view has room only for short names (its note says what the percentages are)."""
+    flat = len(share) == 2
+    values = values or []
+    titles = []
+    for k, (name, percent) in enumerate(zip(names, _percents(share), strict=True)):
+        direction = phrase(
+            name if flat else f"{name}.short", **(values[k] if k < len(values) else {})
+        )
+        key = "axis.share" if k == 0 and flat else "axis.share.short"
+        titles.append(phrase(key, name=direction, pct=percent))
+    return titles
 
 
 def _describe_readout(
@@ -350,11 +377,15 @@ def _describe_readout(
     if problem == "regression":
         return {
             "view": "readout",
-            "axes": [phrase("axis.readout", pct=_percent(share[0])), *_others(share, 1)],
-            "note": [phrase("view.readout.regression", units=units, what=what)],
+            "axes": _axis_titles(["dir.readout", *_widest(share[1:], "dir.other")], share),
+            "note": [
+                phrase("view.readout.regression", units=units, what=what),
+                phrase("view.shares"),
+            ],
         }
     read = min(classes - 1, len(share))
-    axes = [phrase("axis.scores", i=i + 1, pct=_percent(share[i])) for i in range(read)]
+    names = ["dir.scores"] * read + _widest(share[read:], "dir.other")
+    axes = _axis_titles(names, share, [{"i": i + 1} for i in range(read)])
     if exact and len(share) == 3:
         key = "view.readout.classes.plane"
     elif exact:
@@ -362,7 +393,7 @@ def _describe_readout(
     else:
         key = "view.readout.classes.partial"
     note = phrase(key, units=units, what=what, read=read)
-    return {"view": "readout", "axes": axes + _others(share, read), "note": [note]}
+    return {"view": "readout", "axes": axes, "note": [note, phrase("view.shares")]}
 
 
 def _curve_view(

@@ -11,6 +11,8 @@ The plain form of a run::
 
     config           the settings (TrainingConfig.to_dict)
     step, diverged
+    diverged_reason  why it diverged: "weight_limit" or "not_finite" (None if it has not; an
+                     older file without it that has diverged reads as None too)
     layers           [{"w": (inputs, outputs) array, "b": (outputs,) array}, ...]
     optimizer        its memory: {} for SGD; {"velocity": layers} for momentum;
                      {"t": updates so far, "m": layers, "v": layers} for Adam
@@ -73,6 +75,7 @@ def run_to_plain(state: TrainingState, data: bool = True, snapshots: bool = True
         "config": state.config.to_dict(),
         "step": int(state.step),
         "diverged": bool(state.diverged),
+        "diverged_reason": state.diverged_reason if state.diverged else None,
         "layers": layers_to_plain(state.layers),
         "optimizer": {
             key: layers_to_plain(value) if isinstance(value, list) else int(value)
@@ -111,6 +114,7 @@ def run_from_plain(plain: Plain) -> TrainingState:
     else:
         x, y, is_test = seeded_data(config)
     timeline = plain.get("timeline")
+    diverged = bool(plain.get("diverged", False))
     return TrainingState(
         config,
         x,
@@ -119,7 +123,8 @@ def run_from_plain(plain: Plain) -> TrainingState:
         layers,
         batches,
         step=int(plain.get("step", 0)),
-        diverged=bool(plain.get("diverged", False)),
+        diverged=diverged,
+        diverged_reason=plain.get("diverged_reason") if diverged else None,
         history=None if timeline is None else _history_from_plain(timeline),
         optimizer_memory=memory,
     )

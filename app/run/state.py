@@ -31,11 +31,16 @@ class TrainingState:
     rng: np.random.Generator  # draws the mini-batches
     step: int = 0
     diverged: bool = False
+    # Why: "weight_limit" (the weights grew too large) or "not_finite" (a value became infinite
+    # or not a number); None if not diverged, or diverged in a file that did not say why.
+    diverged_reason: str | None = None
     history: History | None = None  # None: start one, with step 0's weights
     optimizer_memory: dict[str, Any] = field(default_factory=dict)
-    # Kept for display only, and not saved (app/run/saved.py): the last update's gradients, and
-    # a step being taken phase by phase (saved as not yet begun).
+    # Kept for display only, and not saved (app/run/saved.py): the last update's gradients and
+    # its batch's loss (if it was taken phase by phase), and a step being taken phase by phase
+    # (saved as not yet begun).
     last_grads: list[Layer] | None = None
+    last_loss: float | None = None
     previous_layers: list[Layer] | None = None
     pending: StepInProgress | None = None
     # Derived once, so a step neither recomputes the features nor re-selects the training points.
@@ -113,6 +118,7 @@ def at_snapshot(state: TrainingState, index: int) -> TrainingState:
         layers=history.snapshots[index],
         step=history.steps[index],
         last_grads=None,
+        last_loss=None,
         previous_layers=None,
         pending=None,
     )

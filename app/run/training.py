@@ -50,23 +50,24 @@ def advance_phase(state: TrainingState) -> str | None:
             step.grads = backward(state.layers, step.fwd, step.y, activation, problem)
             return "backward"
         state.pending = None
-        _update(state, step.grads)
+        _update(state, step.grads, step.loss)
     return "update"
 
 
-def _update(state: TrainingState, grads: list[Layer]) -> bool:
+def _update(state: TrainingState, grads: list[Layer], batch_loss: float | None = None) -> bool:
     config = state.config
     grads = penalised(grads, state.layers, config.regularization, config.regularization_rate)
     updated, memory = optim_step(
         state.layers, grads, state.optimizer_memory, config.optimizer_settings
     )
-    if not _weights_sane(updated):
-        state.diverged = True
+    trouble = _weights_trouble(updated)
+    if trouble is not None:
+        state.diverged, state.diverged_reason = True, trouble
         return False
     state.previous_layers, state.layers = state.layers, updated
     state.optimizer_memory = memory
     state.step += 1
-    state.last_grads = grads
+    state.last_grads, state.last_loss = grads, batch_loss
     state.history.record(state.step, updated)
     return True
 
@@ -77,7 +78,8 @@ def train_steps(state: TrainingState, n: int) -> int:
 
     Stops early with no training points, or if an update would make any weight NaN or
     infinite, or a layer's weights larger than WEIGHT_LIMIT (their root mean square): the
-    weights are then left as they were and the run is marked as diverged. (A loss that
+    weights are then left as they were and the run is marked as diverged, with which of the
+    two it was (``diverged_reason``: "not_finite" or "weight_limit"). (A loss that
     overflows always shows up in the weights within a step or two, so checking them is enough,
     and the fast path skips computing the loss.) A run that has diverged takes no more steps.
     """
@@ -110,13 +112,21 @@ def _batch(state: TrainingState) -> tuple[Array, Array]:
     return state.x_train[pick], state.y_train[pick]
 
 
-def _weights_sane(layers: list[Layer]) -> bool:
+def _weights_trouble(layers: list[Layer]) -> str | None:
+    """Why these weights cannot be kept: "not_finite" if any is NaN or infinite,
+    "weight_limit" if a layer's weights or biases are larger than WEIGHT_LIMIT (their root mean
+    square); None if they can."""
+
     # No network that fits these datasets needs weights anywhere near WEIGHT_LIMIT; past it,
     # activations overflow on the wider plotting grid even while the training loss is finite.
     # The root mean square is below the limit whenever every weight is (so an imported network
-    # within the schema's bounds passes), is one fast call per array (this runs every step),
-    # and is NaN or infinite whenever a weight is, which fails the comparison as it must.
+    # within the schema's bounds passes), and is one fast call per array (this runs every
+    # step). It is NaN or infinite whenever a weight is, which fails the comparison: only then
+    # is it worth asking which it was.
     def rms_within(a: Array) -> bool:
         return np.vdot(a, a) < WEIGHT_LIMIT**2 * a.size
 
-    return all(rms_within(la.w) and rms_within(la.b) for la in layers)
+    if all(rms_within(la.w) and rms_within(la.b) for la in layers):
+        return None
+    finite = all(np.isfinite(la.w).all() and np.isfinite(la.b).all() for la in layers)
+    return "weight_limit" if finite else "not_finite"

@@ -70,6 +70,8 @@ def phase_step(record: SessionRecord) -> None:
     if not record.run.diverged:
         record.phase = advance_phase(record.run)
         _note_divergence(record)
+    if record.run.diverged:
+        record.phase = None  # the update was refused: no step to show
 
 
 def start_training(now: float) -> Edit:
@@ -95,6 +97,7 @@ def edit_points(change: PointsEdit, problem: str = "binary") -> Edit:
         run = record.run
         x, y, is_test = change(run.x, run.y, run.is_test)
         record.run = with_data(run, x, y, is_test, problem)
+        record.phase = None  # a step begun phase by phase is dropped with the old points
 
     return edit
 

@@ -42,39 +42,61 @@ LOSS_POINTS = 128  # the thinned loss history's length at most
 
 @dataclass
 class LossHistory:
-    """(step, training loss, test loss) now and then over the whole run: when full, every
-    other point is dropped and points are then kept half as often, as the timeline does."""
+    """(step, training loss, test loss, training score) now and then over the whole run: when
+    full, every other point is dropped and points are then kept half as often, as the timeline
+    does. The score is the accuracy, or R² for a regression."""
 
     steps: list[int] = field(default_factory=list)
     train: list[float | None] = field(default_factory=list)
     test: list[float | None] = field(default_factory=list)
     every: int = 1
+    scores: list[float | None] = field(default_factory=list)
 
-    def record(self, step: int, train: float | None, test: float | None) -> None:
+    def record(
+        self, step: int, train: float | None, test: float | None, score: float | None = None
+    ) -> None:
         if self.steps and step - self.steps[-1] < self.every:
             return
         if self.steps and step < self.steps[-1]:  # a new run from step 0
-            self.steps, self.train, self.test, self.every = [], [], [], 1
+            self.steps, self.train, self.test, self.scores, self.every = [], [], [], [], 1
         self.steps.append(step)
         self.train.append(train)
         self.test.append(test)
+        self.scores.append(score)
         if len(self.steps) > LOSS_POINTS:
             self.steps, self.train, self.test = self.steps[::2], self.train[::2], self.test[::2]
+            self.scores = self.scores[::2]
             self.every *= 2
 
+    def with_point(
+        self, step: int, train: float | None, test: float | None, score: float | None
+    ) -> LossHistory:
+        """A copy with this point recorded (if it is due): what the history will be once the
+        frame that measured it has been noted, whichever process looks at it first."""
+        copy = LossHistory(
+            list(self.steps), list(self.train), list(self.test), self.every, list(self.scores)
+        )
+        copy.record(step, train, test, score)
+        return copy
+
     def to_plain(self) -> dict[str, Any]:
-        """As arrays (NaN where a loss is missing)."""
+        """As arrays (NaN where a value is missing)."""
         losses = [np.array(values, dtype=float) for values in (self.train, self.test)]
         return {
             "steps": np.array(self.steps, dtype=np.int64),
             "losses": losses,
             "every": self.every,
+            "scores": np.array(self.scores, dtype=float),
         }
 
     @classmethod
     def from_plain(cls, plain: dict[str, Any]) -> LossHistory:
-        train, test = ([None if np.isnan(v) else v for v in a.tolist()] for a in plain["losses"])
-        return cls(plain["steps"].tolist(), train, test, plain["every"])
+        # Records saved before scores were kept have none: unknown, point by point.
+        scores = plain.get("scores", np.full(len(plain["steps"]), np.nan))
+        train, test, scores = (
+            [None if np.isnan(v) else v for v in a.tolist()] for a in (*plain["losses"], scores)
+        )
+        return cls(plain["steps"].tolist(), train, test, plain["every"], scores)
 
 
 @dataclass
@@ -125,6 +147,7 @@ def to_plain(record: SessionRecord, data_id: str | None) -> dict[str, Any]:
         if pending is None
         else 1 + (pending.loss is not None) + (pending.grads is not None),
         "last_grads": _layers(record.run.last_grads),
+        "last_loss": record.run.last_loss,
         "previous_layers": _layers(record.run.previous_layers),
         "training": record.training,
         "last_advance": record.last_advance,
@@ -149,6 +172,7 @@ def from_plain(plain: dict[str, Any], x: Array, y: Array, is_test: Array) -> Ses
         timeline["capacity"], timeline["interval"], steps, [None] * len(steps), changes=[]
     )
     run.last_grads = _layers_back(plain["last_grads"])
+    run.last_loss = plain.get("last_loss")  # records saved before it was kept have none
     run.previous_layers = _layers_back(plain["previous_layers"])
     for _ in range(plain["phases_done"]):
         advance_phase(run)

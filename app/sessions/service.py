@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from app.pictures.frame import build_frame
+from app.pictures.hints import training_hint
 from app.run.config import TrainingConfig
 from app.run.training import train_steps
 from app.sessions.frames import FrameCache
@@ -129,7 +130,8 @@ class SessionService:
         record, revision = await self.records.load(session_id)
         past = await self.records.snapshot(session_id, record, index)
         body, _ = build_frame(past, record.bases, record.projections)
-        return {**self._status(record, revision), **body, "timeline_index": index}
+        # A snapshot is between whole steps, whatever phase the live run stands at.
+        return {**self._status(record, revision), **body, "phase": None, "timeline_index": index}
 
     async def delete(self, session_id: str) -> None:
         self.records.forget(session_id)
@@ -178,9 +180,8 @@ class SessionService:
     def _build(self, record: SessionRecord) -> dict[str, Any]:
         """The record's frame body, its projection bases kept in the record (so the next
         frame, whichever process builds it, turns the same way) and its losses noted."""
-        body, record.bases = build_frame(record.run, record.bases, record.projections)
-        metrics = body["metrics"]
-        record.losses.record(record.run.step, metrics["train_loss"], metrics["test_loss"])
+        body, record.bases = build_frame(record.run, record.bases, record.projections, record.phase)
+        record.losses.record(record.run.step, *_measured(body["metrics"]))
         return body
 
     def _built(self, session_id: str, record: SessionRecord, revision: int) -> dict[str, Any]:
@@ -196,20 +197,45 @@ class SessionService:
         record's bases are those its frame was built with, so this one turns the same way)."""
         body = self.frames.get(session_id, revision)
         if body is None:
-            body, _ = build_frame(record.run, record.bases, record.projections)
+            body, _ = build_frame(record.run, record.bases, record.projections, record.phase)
             self.frames.put(session_id, revision, body)
         return body
 
     def _frame(self, record: SessionRecord, revision: int, body: dict[str, Any]) -> dict[str, Any]:
-        return {**self._status(record, revision), **body, "timeline_index": None}
+        return {**self._status(record, revision, body["metrics"]), **body, "timeline_index": None}
 
-    def _status(self, record: SessionRecord, revision: int) -> dict[str, Any]:
+    def _status(
+        self, record: SessionRecord, revision: int, metrics: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """The session's state as a frame tells it. ``metrics``: those of the latest frame's
+        body, noted in the loss history (as _build does) before the hint reads it, so that
+        every process gives the same hint for the same revision."""
         training = self.training(record)
         idle = record.training and not training
+        losses = record.losses
+        if metrics is not None:
+            losses = losses.with_point(record.run.step, *_measured(metrics))
+        run = record.run
+        score = losses.scores[-1] if losses.scores else None
+        hint = training_hint(
+            losses.steps, losses.train, score, run.config, run.diverged, run.diverged_reason
+        )
         return {
             "revision": revision,
             "training": training,
             "stopped_reason": "idle" if idle else record.stopped_reason,
             "timeline": list(record.run.history.steps),
             "phase": record.phase,
+            "hint": hint,
         }
+
+
+def _measured(metrics: dict[str, Any]) -> tuple[float | None, float | None, float | None]:
+    """A frame's training loss, test loss and training score (accuracy, or R² for a
+    regression), as the loss history keeps them."""
+    score = metrics["train_accuracy"]
+    return (
+        metrics["train_loss"],
+        metrics["test_loss"],
+        score if score is not None else metrics["train_r2"],
+    )

@@ -144,7 +144,7 @@
 /**
  * @typedef {Object} Sample
  * @property {Numbers} x - the point's coordinates x1, x2
- * @property {number} loss - its loss
+ * @property {number|null} loss - its loss; null just after the forward phase (the loss phase comes next)
  * @property {string|number} target - its class name, or target value
  * @property {string|number} prediction - the predicted class name, or value
  * @property {number} [p] - binary: P(B); multi-class: the predicted class's probability
@@ -154,9 +154,9 @@
 /**
  * @typedef {Object} Loop
  * @property {number} batch_size - points in a batch
- * @property {number|null} batch_loss - the loss of the batch being worked on
- * @property {number[]|null} grad_norms - per layer, the size of its gradient
- * @property {number[]|null} update_norms - per layer, how far the last update moved it
+ * @property {number|null} batch_loss - a step taken phase by phase: its batch's loss, from its loss phase on (else null: the training loss is the measure)
+ * @property {number[]|null} grad_norms - per layer, the size of its gradient (null before the backward phase)
+ * @property {number[]|null} update_norms - per layer, how far the last update moved it (null before the update)
  * @property {number} learning_rate - the learning rate
  * @property {Sample|null} sample - the first training point, followed through every step
  */
@@ -178,6 +178,7 @@
  * @property {"diverged"|"idle"|null} stopped_reason - why continuous training last stopped by itself
  * @property {number[]} timeline - the steps of the snapshots that can be revisited
  * @property {"forward"|"loss"|"backward"|"update"|null} phase - where a step taken phase by phase stands
+ * @property {Phrase|null} hint - when training goes wrong: what the loss shows and the likely fix, in one line
  * @property {number} step - training steps taken
  * @property {string} data_id - names the data and the plane (send it as `known`)
  * @property {"binary"|"multiclass"|"regression"} problem - the kind of problem

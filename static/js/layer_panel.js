@@ -79,14 +79,15 @@ export class LayerPanel {
     this.note.textContent = phrase(layer.note);
     if (layer.dims === 3) return this.draw3d(frame, layer);
     const curve = layer.view === "curve" || layer.view === "fit";
-    const traces = curve ? this.curveTraces(frame, layer, display) : this.planeTraces(frame, morphed(layer, previous, this.morphAt), display);
+    const shown = curve ? layer : morphed(layer, previous, this.morphAt);  // what is on screen
+    const traces = curve ? this.curveTraces(frame, layer, display) : this.planeTraces(frame, shown, display);
     // Equal scales where both axes measure the same kind of thing; a projection's axes can
     // differ in spread by a factor of a hundred, and would then squash the picture flat.
     const equal = (layer.view === "plane" && layer.kind === "hidden") || layer.view === "simplex" || layer.view === "fit";
     const layout = {
       ...textLayout(11, { l: 48, r: 8, t: 6, b: 42 }), showlegend: false,
-      xaxis: axis(phrase(layer.axes[0]), this.ranges.x.range, equal ? { constrain: "domain" } : {}),
-      yaxis: axis(phrase(layer.axes[1]), this.ranges.y.range, equal ? { scaleanchor: "x", constrain: "domain" } : {}),
+      xaxis: axis(phrase(shown.axes[0]), this.ranges.x.range, equal ? { constrain: "domain" } : {}),
+      yaxis: axis(phrase(shown.axes[1]), this.ranges.y.range, equal ? { scaleanchor: "x", constrain: "domain" } : {}),
     };
     const { plotted, drawn } = split(traces);
     return reactIfChanged(this.plot, plotted, layout, overlaidConfig()).then(() => overlayOf(this.plot).draw(drawn, glideMs));
@@ -117,12 +118,17 @@ export class LayerPanel {
       { type: "scatter3d", mode: "markers", x: layer.points.x, y: layer.points.y, z: layer.points.z, hoverinfo: "skip", showlegend: false, marker },
     ];
     if (layer.separator) traces.push(separatorPlane(layer.separator, range, palette.boundary));
-    const axis3d = (title, r) => ({ title: { text: title }, range: r, autorange: false });
+    // No tick labels: they would push the axis titles out of the panel, and a projection's
+    // coordinates (distances from the points' centre) mean little to a learner anyway.
+    const axis3d = (title, r) => ({ title: { text: title }, range: r, autorange: false, showticklabels: false });
     const layout = {
       ...textLayout(10, { l: 0, r: 0, t: 0, b: 0 }), showlegend: false, uirevision: `layer-${layer.index}`,
       scene: {
         xaxis: axis3d(phrase(layer.axes[0]), range.x), yaxis: axis3d(phrase(layer.axes[1]), range.y), zaxis: axis3d(phrase(layer.axes[2]), range.z),
         aspectmode: "cube",
+        // From further off than Plotly's own (1.25 on each axis): the axis titles sit beyond
+        // the cube's corners, and would be cut off by the panel's edges.
+        camera: { eye: { x: 1.9, y: 1.9, z: 1.3 } },
       },
     };
     return Plotly.react(this.plot, traces, layout, plotConfig());

@@ -4,10 +4,11 @@
 import { ApiError, SessionClient } from "./api.js";
 import { Compare } from "./compare.js";
 import { readChosenFile, saveFile } from "./files.js";
-import { onLanguageChange, t } from "./i18n.js";
+import { onLanguageChange, phrase, t } from "./i18n.js";
 import { Lessons } from "./lessons.js";
 import { showLoop } from "./loop.js";
 import { NetworkDiagram } from "./network.js";
+import { plain } from "./numbers.js";
 import { pageOptions } from "./options.js";
 import { Player } from "./player.js";
 import { setLargeText } from "./plot_text.js";
@@ -65,11 +66,6 @@ const RECENT_RENDERS = 500;
 const renderStats = { frames: 0, totalMs: 0, lastMs: 0, recentMs: [] };
 window.layerscope = { renderStats, sessionId: () => client.id, frame: () => plots.frame };
 
-function format(value) {
-  if (value === null || value === undefined) return "–";
-  return Math.abs(value) >= 1000 ? value.toExponential(2) : value.toFixed(3);
-}
-
 function percent(value) {
   return value === null || value === undefined ? "–" : `${Math.round(value * 100)}%`;
 }
@@ -83,10 +79,10 @@ async function showFrame(frame) {
   const started = performance.now();
   if (reconnecting) { reconnecting = false; say(""); }
   $("step-count").textContent = String(frame.step);
-  $("train-loss").textContent = format(frame.metrics.train_loss);
-  $("test-loss").textContent = format(frame.metrics.test_loss);
+  $("train-loss").textContent = plain(frame.metrics.train_loss);
+  $("test-loss").textContent = plain(frame.metrics.test_loss);
   showScores(frame);
-  if (frame.stopped_reason) say(stoppedMessage(frame));
+  showFrameMessage(frame);
   if (frame.timeline_index === null) timeline.follow(frame);
   showLoop(frame);
   network.draw(frame.network, frame.palette, frame.training);
@@ -108,13 +104,29 @@ function showScores(frame) {
     const kind = regression ? "r2" : "accuracy";
     $(`${split}-score`).querySelector("dt").textContent = t(`problems.${split}.${kind}`);
     $(`${split}-score`).title = t(`problems.${kind}.title`);
-    $(`${split}-accuracy`).textContent = regression ? format(frame.metrics[`${split}_r2`]) : percent(frame.metrics[`${split}_accuracy`]);
+    $(`${split}-accuracy`).textContent = regression ? plain(frame.metrics[`${split}_r2`]) : percent(frame.metrics[`${split}_accuracy`]);
   }
 }
 
-// Why the server stopped training by itself (it diverged, or nobody was watching).
-function stoppedMessage(frame) {
-  return t(`run.stopped.${frame.stopped_reason}`);
+// What a frame has to say (the server decides it): why training stopped by itself (nobody was
+// watching; it diverged, and why), or a hint when training goes wrong; null if nothing.
+function frameMessage(frame) {
+  if (frame.stopped_reason === "idle") return t("run.stopped.idle");
+  if (frame.hint) return phrase(frame.hint);
+  return frame.stopped_reason ? t(`run.stopped.${frame.stopped_reason}`) : null;
+}
+
+// Shown in the message area while frames say it; taken away once they stop saying it, unless
+// something else has been said there since.
+let frameSaid = null;
+
+function showFrameMessage(frame) {
+  const text = frameMessage(frame);
+  const shown = $("message").textContent;
+  // Said again only if it changed: the message area is read out whenever its text is set.
+  if (text) { if (text !== shown) say(text); }
+  else if (frameSaid !== null && shown === frameSaid) say("");
+  frameSaid = text;
 }
 
 function showPlaying(playing) {
@@ -126,7 +138,7 @@ function showPlaying(playing) {
 function stopped(frame, error) {
   showPlaying(false);
   if (error) say(error.message);
-  else if (frame && frame.stopped_reason) say(stoppedMessage(frame));
+  else if (frame) showFrameMessage(frame);
 }
 
 // Run an action with errors shown on the page rather than lost in the console.
@@ -362,7 +374,7 @@ async function start() {
     showPlaying(player.playing);
     settings.translate();
     const frame = plots.frame;
-    if (frame) { showScores(frame); showLoop(frame); timeline.translate(frame); network.draw(frame.network, frame.palette); plots.relabel(); }
+    if (frame) { showScores(frame); showLoop(frame); showFrameMessage(frame); timeline.translate(frame); network.draw(frame.network, frame.palette); plots.relabel(); }
   });
   document.body.dataset.ready = "true";
   performance.mark("layerscope:ready");

@@ -44,13 +44,19 @@ export function canMorph(layer, previous) {
 export function morphed(layer, previous, t) {
   if (t >= OWN || !canMorph(layer, previous)) return layer;
   const drawing = t <= 1 ? lerpDrawing(previous, layer.pre, t) : lerpDrawing(layer.pre, layer, t - 1);
+  // The axes are those of the picture nearest on screen: near the start it is the previous
+  // layer's own picture, in its coordinates; from the weighted sums on, this layer's view.
+  const axes = nearestStop(t).t === 0 ? previous.axes : layer.axes;
   // The output's straight lines hold only in the layer's own coordinates.
-  return { ...layer, ...drawing, separator: null, ties: null, levels: null, corners: null };
+  return { ...layer, ...drawing, axes, separator: null, ties: null, levels: null, corners: null };
+}
+
+function nearestStop(t) {
+  return STOPS.reduce((best, s) => (Math.abs(s.t - t) < Math.abs(best.t - t) ? s : best));
 }
 
 export function caption(t) {
-  const stop = STOPS.reduce((best, s) => (Math.abs(s.t - t) < Math.abs(best.t - t) ? s : best));
-  return say(`morph.${stop.name}.caption`);
+  return say(`morph.${nearestStop(t).name}.caption`);
 }
 
 // The slider and its three named stops, under a panel. onMove(t) is called as it moves.

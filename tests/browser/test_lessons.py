@@ -365,7 +365,7 @@ def test_lesson_7_gradients_vanish_towards_the_input_and_the_modern_recipe_train
     assert 0.005 < norms[-1] < 0.05
     assert all(lower < upper / 30 for lower, upper in zip(norms, norms[1:], strict=False))
     assert norms[0] < 1e-14
-    expect(page.locator("#loop-gradients")).to_contain_text("e-16")
+    expect(page.locator("#loop-gradients")).to_contain_text("× 10⁻¹⁶")  # as the lesson writes it
     # The old recipe stalls (the page's frames, 300 steps on).
     frame = page.evaluate(
         "async () => (await fetch(`/api/sessions/${window.layerscope.sessionId()}/step`,"

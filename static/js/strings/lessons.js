@@ -71,7 +71,7 @@ export default {
     "lesson.loop.title": "The training loop, one phase at a time",
     "lesson.loop.p1": "Training repeats one loop. The layers turn an input into a prediction (the mapping). The loss function compares the prediction with the target, the right answer. Backpropagation works back from the loss and gives every weight its gradient: which way, and how strongly, changing that weight would change the loss. The optimizer then moves every weight a little against its gradient. Then the loop starts again.",
     "lesson.loop.p2": "The loop diagram shows each of these as a live number, for the batch and for one training point followed through every step: its prediction, its loss, each layer's gradient size and how far each layer's weights moved.",
-    "lesson.loop.watch": "the training loop diagram. The box of the phase just done is outlined, and the layer panels are outlined with it.",
+    "lesson.loop.watch": "the training loop diagram. The box of the phase just done is outlined, and the layer panels are outlined with it; the caption under the diagram names the phase and says what it did.",
     "lesson.loop.do": "Press Phase step four times: forward, loss, backward, update. After each press, read which box is outlined and what its number says. Then press Step to do all four at once.",
 
     "lesson.history.title": "Classical models beside the network",
@@ -175,7 +175,7 @@ export default {
     "lesson.loop.title": "학습 루프, 한 과정씩",
     "lesson.loop.p1": "학습은 하나의 루프를 되풀이합니다. 층들이 입력을 예측으로 바꿉니다(매핑). 손실 함수가 예측을 타깃, 곧 정답과 견줍니다. 역전파는 손실에서 거꾸로 거슬러 가며 가중치마다 그레이디언트를 줍니다. 그 가중치를 바꾸면 손실이 어느 쪽으로 얼마나 세게 바뀌는지입니다. 그다음 옵티마이저가 모든 가중치를 그레이디언트 반대쪽으로 조금씩 옮깁니다. 그리고 루프가 다시 시작됩니다.",
     "lesson.loop.p2": "루프 그림은 이 모두를 실시간 수로 보여 줍니다. 배치 전체와, 단계마다 따라가는 학습 점 하나에 대해: 그 점의 예측, 손실, 층마다의 그레이디언트 크기, 층마다 가중치가 움직인 거리.",
-    "lesson.loop.watch": "학습 루프 그림. 방금 한 과정의 칸에 테두리가 쳐지고, 층 패널에도 함께 테두리가 쳐집니다.",
+    "lesson.loop.watch": "학습 루프 그림. 방금 한 과정의 칸에 테두리가 쳐지고, 층 패널에도 함께 테두리가 쳐집니다. 그림 아래 설명은 그 과정의 이름과 한 일을 알려 줍니다.",
     "lesson.loop.do": "한 과정씩을 네 번 누르세요: 순전파, 손실, 역전파, 갱신. 누를 때마다 어느 칸에 테두리가 있고 그 수가 무엇을 말하는지 읽어 보세요. 그다음 한 단계를 눌러 네 과정을 한꺼번에 해 보세요.",
 
     "lesson.history.title": "신경망 옆의 고전 모델",
