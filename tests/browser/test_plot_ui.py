@@ -75,13 +75,14 @@ def test_plotly_speaks_the_page_language(page, server_url):
 
 
 # Each plot's text sizes: tick labels and axis titles (of its 3D scene's x axis, if it has one),
-# hover labels, and the first tick label as the browser draws it.
+# hover labels, and the first tick label as the browser draws it. A 3D panel shows no tick labels,
+# and Plotly then gives its axes no tick font: 0.
 TEXT_SIZES = """() => [...document.querySelectorAll('.js-plotly-plot')].map(el => {
     const layout = el._fullLayout;
     const axis = layout.scene ? layout.scene.xaxis : layout.xaxis;
     const tick = el.querySelector('.xtick text');
-    return [axis.tickfont.size, axis.title.font.size, layout.hoverlabel.font.size,
-            tick ? parseFloat(getComputedStyle(tick).fontSize) : 0];
+    return [axis.tickfont ? axis.tickfont.size : 0, axis.title.font.size,
+            layout.hoverlabel.font.size, tick ? parseFloat(getComputedStyle(tick).fontSize) : 0];
 })"""
 
 
