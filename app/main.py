@@ -14,7 +14,9 @@ from pydantic import BaseModel
 from app.api.compare import router as compare_router
 from app.api.errors import add_error_handlers
 from app.api.limits import BodyLimits, HeadAsGet, RateLimits, RequestRates
+from app.api.module_graph import module_graph
 from app.api.routes import router
+from app.api.schemas import options
 from app.api.security import SecurityHeaders
 from app.api.static_files import Assets, page_directory, page_response
 from app.api.static_files import router as static_router
@@ -73,15 +75,21 @@ def create_app(
     app.include_router(static_router)
     templates = Jinja2Templates(directory=page_directory("templates"))
     templates.env.globals["asset"] = assets.url
+    # Every module of the page, named in its <head> so that the browser fetches them all at once.
+    templates.env.globals["page_modules"] = module_graph(assets.contents, "js/main.js")
     app.include_router(router)
     app.include_router(compare_router)
     # Classical models' fits, shared by every session (see ComparisonCache).
     app.state.comparisons = ComparisonCache()
     add_error_handlers(app)
 
+    # The page carries GET /api/options in itself: one round trip less before its first frame.
+    page_options = options()
+
     @app.get("/", include_in_schema=False)
     def index(request: Request) -> Response:
-        return page_response(templates.get_template("index.html").render(), request)
+        page = templates.get_template("index.html").render(options=page_options)
+        return page_response(page, request)
 
     @app.get("/healthz", tags=["health"], response_model=Health, responses={503: {"model": Health}})
     async def healthz() -> JSONResponse:

@@ -1,11 +1,13 @@
 """How the page loads and how fast it draws, in headless Chromium.
 
-Loading: the bytes on the wire and the time to a working page (body[data-ready='true']) on a
-first visit (an empty browser cache) and a second one (a new tab of the same browser later),
-on 127.0.0.1 and through an emulated share of a school's Wi-Fi. Drawing: while training the
-default network (2-8-8-1 tanh, default data) with every panel on screen, frames drawn per second
-and the time per render (median and 90th percentile), as the page itself measures them
-(window.layerscope.renderStats).
+Loading: the bytes on the wire and the times on a first visit (an empty browser cache) and a
+second one (a new tab of the same browser later), on 127.0.0.1 and through an emulated share of
+a school's Wi-Fi: to the first picture (the first frame drawn, before Plotly.js has run), to a
+working page (Train enabled: body[data-ready='true'], seen at the next animation frame) and to
+Plotly's plots (every plot handed over to Plotly: body[data-plots='ready']). Drawing: while
+training the default network (2-8-8-1 tanh, default data) with every panel on screen, frames
+drawn per second and the time per render (median and 90th percentile), as the page itself
+measures them (window.layerscope.renderStats).
 
     python benchmarks/browser.py            # loading, then 20 s of drawing per server
     python benchmarks/browser.py --quick    # loading once, 5 s of drawing (CI: never fails)
@@ -15,7 +17,8 @@ The page asks for the next frame as soon as it has the last one (while drawing i
 server trains the steps due since the last poll: the frames drawn a second are what the page
 and the server together can do. The full run exits with status 1 when the page draws fewer
 than 20 frames a second, has two polls in flight at once, or leaves a panel off screen, or a
-first visit takes 1.7 MB or more, or a second visit 50 KB or more of static files.
+first visit takes 1.7 MB or more, or a second visit 50 KB or more of static files, or Train is
+enabled later than 0.8 s after the navigation on 127.0.0.1 (either visit).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.machine import yardstick  # noqa: E402
 from benchmarks.server import CHROMIUM, CHROMIUM_ARGS, running_server  # noqa: E402
 from benchmarks.table import print_table  # noqa: E402
 
@@ -81,7 +85,8 @@ def measure(browser, url: str, seconds: float, warmup: float) -> dict:
         in_flight = InFlight()
         in_flight.watch(page)
         page.goto(url)
-        page.wait_for_selector("body[data-ready='true']", timeout=15_000)
+        # Drawing as it is once Plotly has every plot, not while Plotly.js runs and takes over.
+        page.wait_for_selector("body[data-plots='ready']", timeout=30_000)
         page.click("#train-button")
         page.wait_for_timeout(warmup * 1000)
         on_screen = page.evaluate(ON_SCREEN)
@@ -112,8 +117,32 @@ WIFI = {
     "uploadThroughput": 10e6 / 8,
 }
 FIRST_VISIT_BYTES = 1_700_000  # targets of issue 18
+READY_MS = 800  # issue 17's: Train enabled within 0.8 s of the navigation, on 127.0.0.1
 SECOND_VISIT_STATIC_BYTES = 50_000
-READY = "() => document.body.dataset.ready === 'true'"
+# Timed in the page, from its start: the first animation frame after the body says it is ready
+# (Train enabled) and after it says Plotly has every plot. Waiting for them from here would time
+# our own polling, which a long task on the page's main thread (running Plotly) can hold back.
+WATCH = """
+window.benchmarkTimes = {};
+new MutationObserver(() => {
+  const body = document.body.dataset;
+  const seen = { ready: body.ready === "true", plots: body.plots === "ready" };
+  for (const [name, yes] of Object.entries(seen)) {
+    if (yes && !(name in benchmarkTimes)) {
+      benchmarkTimes[name] = null;
+      requestAnimationFrame(() => { benchmarkTimes[name] = performance.now(); });
+    }
+  }
+}).observe(document, {
+  subtree: true, attributes: true, attributeFilter: ["data-ready", "data-plots"],
+});
+"""
+PLOTS = "() => window.benchmarkTimes?.plots"
+TIMES = """() => ({
+  first: performance.getEntriesByName('layerscope:first-picture')[0].startTime,
+  ms: benchmarkTimes.ready,
+  plots: benchmarkTimes.plots,
+})"""
 
 
 class Transfers:
@@ -145,8 +174,9 @@ class Transfers:
 
 
 def visit(context, url: str, network: dict | None) -> dict:
-    """Open the page in a new tab of ``context`` and wait until it works: milliseconds from the
-    navigation's start, and what went over the wire until then."""
+    """Open the page in a new tab of ``context`` and wait until Plotly has every plot: the
+    milliseconds from the navigation's start to the first picture, to Train enabled and to
+    Plotly's plots, and what went over the wire until then."""
     page = context.new_page()
     try:
         cdp = context.new_cdp_session(page)
@@ -154,11 +184,12 @@ def visit(context, url: str, network: dict | None) -> dict:
         if network:
             cdp.send("Network.emulateNetworkConditions", network)
         transfers = Transfers(cdp)
+        page.add_init_script(WATCH)
         page.goto(url)
-        page.wait_for_function(READY, polling="raf", timeout=60_000)
-        ready_ms = page.evaluate("performance.now()")
+        page.wait_for_function(PLOTS, timeout=60_000)
+        times = page.evaluate(TIMES)
         page.wait_for_timeout(300)  # the last network events reach us
-        return {"ms": ready_ms, **transfers.totals()}
+        return {**times, **transfers.totals()}
     finally:
         page.close()
 
@@ -182,13 +213,16 @@ def load(browser, url: str, network: dict | None, repeats: int) -> dict:
 
 
 def _median_visit(visits: list[dict]) -> dict:
-    return {**visits[-1], "ms": statistics.median(v["ms"] for v in visits)}
+    times = {key: statistics.median(v[key] for v in visits) for key in ("first", "ms", "plots")}
+    return {**visits[-1], **times}
 
 
-def measure_loading(browser, url: str, repeats: int) -> tuple[list[list], bool]:
-    """The loading table's rows, and whether the byte targets are met."""
+def measure_loading(browser, url: str, repeats: int) -> tuple[list[list], bool, bool]:
+    """The loading table's rows, whether the byte targets are met, and whether the page was
+    ready in time on 127.0.0.1 on both visits."""
     rows = []
     met = True
+    ready = True
     for name, network in [("127.0.0.1", None), ("Wi-Fi share", WIFI)]:
         result = load(browser, url, network, repeats)
         for which in ("first", "second"):
@@ -200,25 +234,31 @@ def measure_loading(browser, url: str, repeats: int) -> tuple[list[list], bool]:
                     f"{r['static'] / 1000:.1f}",
                     r["static_requests"],
                     f"{r['api'] / 1000:.1f}",
+                    f"{r['first']:.0f}",
                     f"{r['ms']:.0f}",
+                    f"{r['plots']:.0f}",
                 ]
             )
         first, second = result["first"], result["second"]
+        if network is None:
+            ready = first["ms"] <= READY_MS and second["ms"] <= READY_MS
         met = met and first["static"] + first["api"] < FIRST_VISIT_BYTES
         met = met and second["static"] < SECOND_VISIT_STATIC_BYTES
-    return rows, met
+    return rows, met, ready
 
 
 def main_loading(browser, repeats: int) -> bool:
     with running_server(*SERVE) as (_, port):
-        rows, met = measure_loading(browser, f"http://127.0.0.1:{port}", repeats)
+        rows, met, ready = measure_loading(browser, f"http://127.0.0.1:{port}", repeats)
     header = [
         "visit",
         "KB on the wire",
         "page and static KB",
         "static requests",
         "API KB",
-        "ms to a working page",
+        "ms to first picture",
+        "ms to Train enabled",
+        "ms to Plotly's plots",
     ]
     wifi = f"{WIFI['downloadThroughput'] * 8 / 1e6:.0f} Mbit/s, {WIFI['latency']} ms"
     title = (
@@ -230,7 +270,12 @@ def main_loading(browser, repeats: int) -> bool:
         f"targets: first visit < {FIRST_VISIT_BYTES / 1e6:.1f} MB, second visit < "
         f"{SECOND_VISIT_STATIC_BYTES / 1000:.0f} KB of static files: {'met' if met else 'NOT met'}"
     )
-    return met
+    print(
+        f"target: Train enabled within {READY_MS} ms on 127.0.0.1, first and second visit: "
+        f"{'met' if ready else 'NOT met'}"
+    )
+    print(yardstick())
+    return met and ready
 
 
 def main(quick: bool, load_only: bool = False) -> int:

@@ -5,10 +5,17 @@ from playwright.sync_api import expect
 from app.api.static_files import Assets, page_directory
 
 
-def open_page(page, server_url, query=""):
-    """The app with these settings in its address, once its first frame is drawn."""
-    page.goto(f"{server_url}/?{query}")
+def wait_until_loaded(page):
+    """Wait until the page works (body[data-ready]: its first frame drawn, Train enabled) and
+    Plotly.js, which loads after that, has taken over every plot (body[data-plots])."""
     page.wait_for_selector("body[data-ready='true']")
+    page.wait_for_selector("body[data-plots='ready']")
+
+
+def open_page(page, server_url, query=""):
+    """The app with these settings in its address, once Plotly has drawn its first frame."""
+    page.goto(f"{server_url}/?{query}")
+    wait_until_loaded(page)
 
 
 def open_compare(page):

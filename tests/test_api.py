@@ -424,7 +424,7 @@ def test_page_and_plotly_are_served_locally(client):
     page = client.get("/")
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
     url = client.app.state.assets.url  # the versioned URL of a static file
-    assert f'<script src="{url("vendor/plotly.min.js")}">' in page.text
+    assert f'id="plotly-js" href="{url("vendor/plotly.min.js")}"' in page.text
     assert 'type="module"' in page.text and "http://" not in page.text.split("<body>")[1]
     js = client.get(url("vendor/plotly.min.js"))
     assert js.status_code == 200 and "javascript" in js.headers["content-type"]

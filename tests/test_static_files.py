@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import re
 import shutil
 import threading
@@ -12,6 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.api import static_files
+from app.api.module_graph import module_graph
 from app.api.static_files import (
     IMMUTABLE,
     PLOTLY_JS,
@@ -218,3 +220,27 @@ def test_each_file_is_gzipped_once_however_many_ask_at_once(monkeypatch):
 )
 def test_accept_encoding(header, gzip_taken):
     assert accepts_gzip(header) is gzip_taken
+
+
+def test_the_page_names_every_module_main_js_imports_and_carries_the_options(client):
+    page = client.get("/").text
+    preloaded = re.findall(r'<link rel="modulepreload" href="/static/[^/]+/([^"]+)"', page)
+    # Every module main.js reaches by its imports, each once, main.js first.
+    modules = {p for p in FILES if p.startswith("js/") and p.endswith(".js")}
+    assert preloaded[0] == "js/main.js" and len(preloaded) == len(set(preloaded))
+    assert {"js/plotly_loader.js", "js/plain_axes.js", "js/i18n.js"} <= set(preloaded) <= modules
+    block = re.search(r'<script type="application/json" id="options">(.*?)</script>', page, re.S)
+    assert json.loads(block.group(1)) == client.get("/api/options").json()
+
+
+def test_module_graph_follows_imports_and_re_exports_breadth_first():
+    contents = {
+        "js/main.js": b'import { a } from "./a.js";\nimport "./side.js";\n',
+        "js/a.js": b'import {\n  b,\n} from "./lib/b.js";\nexport { x } from "../js/side.js";\n',
+        "js/lib/b.js": b'import { a } from "../a.js";  // a cycle\nconst s = "x";\n',
+        "js/side.js": b"export const x = 1;\n",
+    }
+    found = module_graph(contents, "js/main.js")
+    assert found == ["js/main.js", "js/a.js", "js/side.js", "js/lib/b.js"]
+    with pytest.raises(ValueError, match="missing.js"):
+        module_graph({"js/main.js": b'import "./missing.js";'}, "js/main.js")

@@ -6,7 +6,9 @@
 
 import { ApiError } from "./api.js";
 import { onLanguageChange, register, t, translatePage } from "./i18n.js";
+import { pageOptions } from "./options.js";
 import { plotConfig } from "./plot_config.js";
+import { plotlyLoaded, plotlyReady } from "./plotly_loader.js";
 import { textLayout } from "./plot_text.js";
 import { pointsTrace } from "./traces.js";
 import strings from "./strings/compare.js";
@@ -137,10 +139,13 @@ export class Compare {
     this.drawNetwork();
   }
 
-  // Fit (or fetch the cached fit) for the current points and settings, then draw everything.
+  // Fit (or fetch the cached fit) for the current points and settings, then draw everything
+  // (once Plotly.js has loaded: the view may be opened before).
   async refresh() {
     if (!this.frame) return;
     const generation = ++this.generation;
+    await plotlyReady;
+    if (generation !== this.generation) return;
     const frame = this.frame;
     const key = dataKey(frame, this.state.run?.seed);
     this.drawNetwork();
@@ -179,7 +184,7 @@ export class Compare {
   }
 
   async fetchLimits() {
-    return (await (await fetch("/api/options")).json()).limits;
+    return pageOptions().limits;
   }
 
   say(text) {
@@ -255,7 +260,7 @@ export class Compare {
 
   drawNetwork() {
     const frame = this.frame;
-    if (!frame || !this.open) return;
+    if (!frame || !this.open || !plotlyLoaded()) return;
     this.networkDrawnAt = performance.now();
     const panel = this.panels.network;
     this.writeText(panel);

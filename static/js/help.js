@@ -84,13 +84,21 @@ function addLoopBoxToggles() {
     toggle.setAttribute("aria-controls", "loop-help");
     toggle.setAttribute("aria-expanded", "false");
     toggle.loopBox = box;
+    // Made while the page loads: disabled with the rest until it works (loading.js).
+    if (document.body.dataset.ready !== "true") {
+      toggle.disabled = true;
+      toggle.dataset.untilReady = "";
+    }
     box.querySelector("strong").after(toggle);
   }
 }
 
 function nameLoopBoxToggles() {
   for (const toggle of toggles()) {
-    if (toggle.loopBox) toggle.setAttribute("aria-label", t("help.box", { name: nameOf(toggle.loopBox) }));
+    if (!toggle.loopBox) continue;
+    // The box's name by its key: as the page loads, its text is not yet in the remembered language.
+    const name = t(toggle.loopBox.querySelector("strong").dataset.i18n);
+    toggle.setAttribute("aria-label", t("help.box", { name }));
   }
 }
 

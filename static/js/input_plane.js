@@ -7,6 +7,7 @@ import { t } from "./i18n.js";
 import { overlaidConfig, reactIfChanged } from "./overlaid_plot.js";
 import { overlayOf } from "./overlay.js";
 import { landmarkTrace } from "./panel_traces.js";
+import { plotlyLoaded } from "./plotly_loader.js";
 import { textLayout } from "./plot_text.js";
 import { axis, lineTrace, pointsTrace, valueRange } from "./traces.js";
 
@@ -94,10 +95,26 @@ export class InputPlane {
     this.clickBound = false;
     this.valuesAge = 0;
     this.valuesPlottedAt = -Infinity;
+    this.frame = null;  // the frame on screen
+    this.element.addEventListener("click", (event) => this.plainClick(event));
+  }
+
+  // Until Plotly.js has loaded, a click is placed through the plain axes (plain_axes.js), on
+  // the centre of the heatmap cell under it, as Plotly's click on the heatmap gives it.
+  plainClick(event) {
+    const axes = this.element.plainAxes;
+    if (plotlyLoaded() || !axes || !this.frame) return;
+    const box = this.element.getBoundingClientRect();
+    const [px, py] = [event.clientX - box.left - axes.xaxis._offset, event.clientY - box.top - axes.yaxis._offset];
+    if (px < 0 || py < 0 || px > axes.xaxis._length || py > axes.yaxis._length) return;
+    const nearest = (centres, v) => centres.reduce((best, c) => (Math.abs(c - v) < Math.abs(best - v) ? c : best));
+    const { x, y } = this.frame.boundary;
+    this.onClick(nearest(x, axes.xaxis.p2l(px)), nearest(y, axes.yaxis.p2l(py)), event.shiftKey);
   }
 
   /** @param {Frame} frame @param {{showTest: boolean, discretize: boolean}} display */
   draw(frame, display) {
+    this.frame = frame;
     const { x } = frame.boundary;
     const { palette } = frame;
     this.showLegend(frame);
@@ -121,7 +138,7 @@ export class InputPlane {
     const config = overlaidConfig({ doubleClick: false, doubleClickDelay: 1, showTips: false });
     return this.plot(frame, heatmap, layout, config).then((element) => {
       overlayOf(element).draw([heatmap, ...grid, boundary, pointsTrace(frame, input.points, 8, display)]);
-      if (!this.clickBound) {
+      if (!this.clickBound && element.on) {  // once Plotly has drawn it
         // Clicks land on the heatmap cell under the mouse (the overlay lets them through); a
         // tap where the finger touched (Plotly's point for a touch is where it last hovered).
         element.on("plotly_click", (event) => {

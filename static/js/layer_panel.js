@@ -8,6 +8,7 @@ import { overlaidConfig, reactIfChanged, split } from "./overlaid_plot.js";
 import { overlayOf } from "./overlay.js";
 import { cornerTraces, curveMarks, landmarkTrace, levelTraces, separatorPlane, separatorTrace, tieTrace } from "./panel_traces.js";
 import { plotConfig } from "./plot_config.js";
+import { plotlyLoaded } from "./plotly_loader.js";
 import { textLayout } from "./plot_text.js";
 import { projectionControl } from "./projection.js";
 import { StableRange } from "./ranges.js";
@@ -93,8 +94,10 @@ export class LayerPanel {
   }
 
   // A layer seen in three dimensions: drag to rotate. The camera stays where the learner left it.
+  // Only Plotly draws it: until Plotly.js has loaded, it waits (plots.js draws it then).
   /** @param {Frame} frame @param {LayerView} layer */
   draw3d(frame, layer) {
+    if (!plotlyLoaded()) return null;
     const { data, palette } = frame;
     const fit = (key) => this.ranges[key].fit(layer.points[key], layer.grid.vertical[key], layer.grid.horizontal[key]);
     const range = { x: fit("x"), y: fit("y"), z: fit("z") };

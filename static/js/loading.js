@@ -1,7 +1,8 @@
 // The page as loading until it works. Until main.js marks the body ready (data-ready="true":
-// Plotly parsed, the session made, the first frame drawn), whatever is marked data-until-ready
-// in the page stays disabled (a <fieldset disabled> disables every control inside it) or busy,
-// and the stylesheet shows "Loading…": no button looks live while doing nothing.
+// the session made, the first frame drawn, its controls wired; Plotly.js may come later),
+// whatever is marked data-until-ready in the page stays disabled (a <fieldset disabled> disables
+// every control inside it) or busy, and the stylesheet shows "Loading…" (in the remembered
+// language once language.js has run): no button looks live while doing nothing.
 
 function ready() {
   for (const element of document.querySelectorAll("[data-until-ready]")) {

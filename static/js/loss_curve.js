@@ -3,6 +3,7 @@
 
 import { t } from "./i18n.js";
 import { plotConfig } from "./plot_config.js";
+import { plotlyLoaded } from "./plotly_loader.js";
 import { textLayout } from "./plot_text.js";
 
 export const LOSS_POINTS = 2000;  // most points kept on the loss curve
@@ -58,7 +59,10 @@ export class LossCurve {
     return this.draw();
   }
 
+  // Drawn by Plotly only: until Plotly.js has loaded, the curve's points are kept (plots.js
+  // draws it then).
   draw() {
+    if (!plotlyLoaded()) return null;
     const { step, train, test } = this.loss;
     const traces = [
       { type: "scatter", mode: "lines", name: t("plot.trainLoss"), x: step, y: train, line: { color: "#333", width: 2 } },

@@ -9,8 +9,10 @@ import { Lessons } from "./lessons.js";
 import { showLoop } from "./loop.js";
 import { NetworkDiagram } from "./network.js";
 import { plain } from "./numbers.js";
+import { pageOptions } from "./options.js";
 import { Player } from "./player.js";
 import { setLargeText } from "./plot_text.js";
+import { afterPaint, loadPlotly } from "./plotly_loader.js";
 import { Plots } from "./plots.js";
 import { Settings } from "./settings.js";
 import { ConfigState } from "./state.js";
@@ -298,6 +300,15 @@ function onKey(event) {
   guarded(action);
 }
 
+// The first picture is drawn without Plotly.js (plotly_loader.js); once it is on screen,
+// Plotly runs and takes over every plot. The marks time both for the benchmark.
+async function handOverToPlotly() {
+  await loadPlotly();
+  await plots.handover();
+  performance.mark("layerscope:plots");
+  document.body.dataset.plots = "ready";
+}
+
 // The tab's session: taken back after a reload or a link followed in this tab (with the
 // address's settings: a run of other settings starts again, one of the same goes on, paused as
 // the page starts), else a new one. So the server counts people, not page loads.
@@ -316,7 +327,7 @@ async function openSession(config) {
 async function start() {
   $("large-text").checked = localStorage.getItem("layerscope-large-text") === "1";
   setLargeText($("large-text").checked);  // before the first frame: its plots' text follows it
-  const options = await (await fetch("/api/options")).json();
+  const options = pageOptions();
   state.want(queryToConfig(window.location.search, options.defaults));
   settings = new Settings(options, state, (changes) => guarded(() => applyChanges(changes)));
   let frame;
@@ -337,6 +348,7 @@ async function start() {
     guarded(() => applyChanges(queryToConfig(window.location.search, options.defaults), true));
   });
   await showFrame(frame);
+  performance.mark("layerscope:first-picture");
   $("train-button").addEventListener("click", () => guarded(toggleTraining));
   $("step-button").addEventListener("click", () => guarded(step));
   $("phase-button").addEventListener("click", () => guarded(phaseStep));
@@ -365,7 +377,9 @@ async function start() {
     if (frame) { showScores(frame); showLoop(frame); showFrameMessage(frame); timeline.translate(frame); network.draw(frame.network, frame.palette); plots.relabel(); }
   });
   document.body.dataset.ready = "true";
+  performance.mark("layerscope:ready");
   lessons.begin(options.defaults);  // opens the lesson a link names
+  afterPaint(() => guarded(handOverToPlotly));
 }
 
 guarded(start);

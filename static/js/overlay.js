@@ -1,5 +1,6 @@
 // A <canvas> laid exactly over a Plotly plot's area that draws the plot's moving lines and
-// points, placed through the plot's own axes. Plotly keeps what changes seldom (axes, titles,
+// points, placed through the plot's own axes (or, until Plotly.js has loaded, through the same
+// axes drawn by plain_axes.js). Plotly keeps what changes seldom (axes, titles,
 // heatmap, hover, clicks); restyling hundreds of SVG markers and long grid paths every frame
 // was most of the page's drawing time, and a canvas draws them in about a millisecond.
 //
@@ -16,7 +17,8 @@ import { scaleColor, shadeTable } from "./color_scale.js";
 
 const EASE = (s) => (s < 0.5 ? 4 * s * s * s : 1 - (-2 * s + 2) ** 3 / 2);  // cubic in-out
 
-// The overlay of a plot element, made on first use. The plot must have been drawn once.
+// The overlay of a plot element, made on first use. The plot must have been drawn once, by
+// Plotly or by plain_axes.js.
 export function overlayOf(element) {
   element.overlay ??= new Overlay(element);
   return element.overlay;
@@ -59,8 +61,22 @@ class Overlay {
     this.shown = null;  // the traces as on screen now (part way through a glide)
     this.canvas = document.createElement("canvas");
     this.canvas.className = "plot-overlay";
-    // A zoom, a pan or a resized window moves the axes without a new frame.
-    element.on("plotly_relayout", () => this.paint());
+    this.following = false;  // Plotly's relayouts, once Plotly has drawn the plot
+  }
+
+  // The plot's axes and the element the canvas goes in: Plotly's, or the plain ones before it.
+  axes() {
+    const layout = this.element._fullLayout;
+    if (layout?.xaxis) {
+      if (!this.following) {
+        // A zoom, a pan or a resized window moves the axes without a new frame.
+        this.element.on("plotly_relayout", () => this.paint());
+        this.following = true;
+      }
+      return { xaxis: layout.xaxis, yaxis: layout.yaxis, host: this.element.querySelector(".gl-container") };
+    }
+    const plain = this.element.plainAxes;
+    return plain ? { xaxis: plain.xaxis, yaxis: plain.yaxis, host: this.element.querySelector(".plain-plot") } : null;
   }
 
   // Show these traces: at once, or gliding there from the picture on screen over glideMs.
@@ -84,11 +100,11 @@ class Overlay {
 
   // Draw the traces (or a glide's picture of them) with the plot's axes as they are now.
   paint(traces = this.traces) {
-    const layout = this.element._fullLayout;
-    if (!layout?.xaxis) return;
+    const axes = this.axes();
+    if (!axes) return;
     this.shown = traces;
-    const [xaxis, yaxis] = [layout.xaxis, layout.yaxis];
-    const context = this.place(xaxis._offset, yaxis._offset, xaxis._length, yaxis._length);
+    const { xaxis, yaxis, host } = axes;
+    const context = this.place(host, xaxis._offset, yaxis._offset, xaxis._length, yaxis._length);
     const px = (x) => xaxis.l2p(x);
     const py = (y) => yaxis.l2p(y);
     for (const trace of traces) {
@@ -129,8 +145,8 @@ class Overlay {
   }
 
   // The canvas over the plot area, sharp on any screen, cleared; its context is in CSS pixels.
-  place(left, top, width, height) {
-    const host = this.element.querySelector(".gl-container");  // above the plot, under hover
+  // Plotly's host is its ".gl-container": above the plot, under hover.
+  place(host, left, top, width, height) {
     if (this.canvas.parentNode !== host) host.append(this.canvas);
     const ratio = window.devicePixelRatio || 1;
     const style = this.canvas.style;

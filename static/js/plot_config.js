@@ -2,15 +2,18 @@
 // mode-bar buttons it shows, and in which language Plotly writes its own words.
 
 import { language, register } from "./i18n.js";
+import { plotlyReady } from "./plotly_loader.js";
 import strings from "./strings/plotly.js";
 
 register(strings);
 // Plotly looks each of its words up by its English text in the plot's locale's dictionary.
-Plotly.register({
+// Registered as soon as Plotly has run: before anything is drawn with it, as this callback was
+// the first to wait for it.
+plotlyReady.then((Plotly) => Plotly.register({
   moduleType: "locale",
   name: "ko",
   dictionary: Object.fromEntries(Object.entries(strings.en).map(([key, english]) => [english, strings.ko[key]])),
-});
+}));
 
 // Box and lasso selection have nothing to select here, and Autoscale would fit only what Plotly
 // itself draws (the points and lines are on a canvas overlay); Reset axes stays.

@@ -3,6 +3,8 @@
 // network's shape changes, skips those scrolled out of view, and holds the display choices.
 // Plotly draws axes, heatmap, text, hover and the loss curve; the lines and points that move
 // every frame are drawn on a canvas over each plot (overlay.js), through that plot's axes.
+// Until Plotly.js has loaded, flat plots get plain axes (plain_axes.js) and the rest waits for
+// handover().
 
 import { InputPlane } from "./input_plane.js";
 import { LayerPanel, panelSignature } from "./layer_panel.js";
@@ -41,6 +43,14 @@ export class Plots {
     this.signature = null;
     this.setDisplay({});
     this.lossCurve.draw();
+  }
+
+  // Plotly.js has loaded: the last frame drawn again, every plot by Plotly this time (each
+  // plot's plain axes go as Plotly replaces them), wherever it is on the page.
+  async handover() {
+    if (!this.frame) return;
+    for (const panel of this.panels) panel.drawn = false;
+    await Promise.all([this.draw(this.frame), this.lossCurve.draw()]);
   }
 
   // Forget everything drawn from the previous run (new config or reset).

@@ -40,10 +40,11 @@ async function save(element) {
 }
 
 // Takes the place of Plotly's own "toImage" button in a plot's config, with its words (Plotly
-// asks for the title each time it builds the mode bar: in the page's language).
+// asks for the title each time it builds the mode bar: in the page's language). Its icon is
+// Plotly's, read when Plotly builds the mode bar (Plotly.js loads after this module).
 export const SAVE_BUTTON = {
   name: "save-png",
   title: () => t("plotly.toImage"),
-  icon: Plotly.Icons.camera,
+  get icon() { return Plotly.Icons.camera; },
   click: (element) => { save(element); },
 };

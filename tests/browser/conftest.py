@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from browser_pages import wait_until_loaded
 from playwright.sync_api import Browser, Error, Page, expect, sync_playwright
 
 from benchmarks.server import CHROMIUM, CHROMIUM_ARGS, running_server
@@ -119,7 +120,7 @@ def page(tab: Tab, server_url: str, request: pytest.FixtureRequest) -> Iterator[
     for event, handler in watching:
         page.on(event, handler)
     page.goto(server_url)
-    page.wait_for_selector("body[data-ready='true']")
+    wait_until_loaded(page)
     yield page
     for event, handler in watching:
         page.remove_listener(event, handler)

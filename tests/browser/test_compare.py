@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from browser_pages import open_compare, open_page
+from browser_pages import open_compare, open_page, wait_until_loaded
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -114,7 +114,7 @@ def test_compare_without_two_classes_says_why(page, server_url):
 def test_compare_speaks_korean(page):
     page.evaluate("localStorage.setItem('layerscope-language', 'ko')")
     page.reload()
-    page.wait_for_selector("body[data-ready='true']")
+    wait_until_loaded(page)
     expect(page.locator("#compare summary")).to_contain_text("신경망 옆의 고전 모델")
     open_compare(page)
     expect(panel(page, "logistic").locator("h3")).to_have_text("로지스틱 회귀")

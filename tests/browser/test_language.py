@@ -1,6 +1,7 @@
 """The page in English and Korean: the header toggle, the remembered choice, every static string."""
 
 import pytest
+from browser_pages import wait_until_loaded
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -15,7 +16,7 @@ def legend(page, index):
 
 def reload(page):
     page.reload()
-    page.wait_for_selector("body[data-ready='true']")
+    wait_until_loaded(page)
 
 
 def test_toggle_switches_the_page_to_korean(page):

@@ -2,7 +2,7 @@
 put them, within a pixel, and again after a relayout or a resize; it glides when asked."""
 
 import pytest
-from browser_pages import pause, versioned
+from browser_pages import pause, versioned, wait_until_loaded
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -268,7 +268,7 @@ HEATMAP_DIFFERENCE = versioned("""async () => {
 def test_the_heatmap_on_the_overlay_is_plotlys_picture(page, server_url, query):
     if query:
         page.goto(f"{server_url}/?{query}")
-        page.wait_for_selector("body[data-ready='true']")
+        wait_until_loaded(page)
     page.get_by_role("button", name="Step", exact=True).click()
     expect(page.locator("#step-count")).to_have_text("1")
     result = page.evaluate(HEATMAP_DIFFERENCE)

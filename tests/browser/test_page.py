@@ -4,7 +4,7 @@ import json
 import re
 
 import pytest
-from browser_pages import open_page, pause, versioned, wait_until_stopped
+from browser_pages import open_page, pause, versioned, wait_until_loaded, wait_until_stopped
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -333,7 +333,7 @@ def test_settings_live_in_the_url(page):
 
     other = page.context.new_page()
     other.goto(link)
-    other.wait_for_selector("body[data-ready='true']")
+    wait_until_loaded(other)
     expect(other.locator("#dataset")).to_have_value("xor")
     expect(other.locator("#learning_rate")).to_have_value("0.3")
     expect(other.locator("#layer-count")).to_have_text("3")
@@ -386,7 +386,7 @@ def test_an_exported_run_continues_bit_for_bit_after_import_through_the_page(
     # batch generator's 128-bit state (which the page must not round to a double) and the
     # points, all of which travel through the page's JSON.parse and JSON.stringify.
     page.goto(f"{server_url}/?dataset=moons&optimizer=adam&batch_size=10&seed=3&hidden_layers=4")
-    page.wait_for_selector("body[data-ready='true']")
+    wait_until_loaded(page)
     plane = page.locator("#plot-input .nsewdrag").first
     plane.scroll_into_view_if_needed()
     area = plane.bounding_box()
@@ -438,7 +438,7 @@ def test_large_text_mode_is_remembered(page):
     page.wait_for_function(f"() => document.querySelector('#plot-input').layout.font.size > {base}")
     assert page.evaluate("document.body.classList.contains('large-text')")
     page.reload()
-    page.wait_for_selector("body[data-ready='true']")
+    wait_until_loaded(page)
     assert page.is_checked("#large-text")
     assert page.evaluate("document.body.classList.contains('large-text')")
 

@@ -1,7 +1,7 @@
 """Plotly's own parts of the plots: the mode bar's buttons, their words, the plots' text size."""
 
 import pytest
-from browser_pages import open_compare, open_page
+from browser_pages import open_compare, open_page, wait_until_loaded
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -75,13 +75,14 @@ def test_plotly_speaks_the_page_language(page, server_url):
 
 
 # Each plot's text sizes: tick labels and axis titles (of its 3D scene's x axis, if it has one),
-# hover labels, and the first tick label as the browser draws it.
+# hover labels, and the first tick label as the browser draws it. A 3D panel shows no tick labels,
+# and Plotly then gives its axes no tick font: 0.
 TEXT_SIZES = """() => [...document.querySelectorAll('.js-plotly-plot')].map(el => {
     const layout = el._fullLayout;
     const axis = layout.scene ? layout.scene.xaxis : layout.xaxis;
     const tick = el.querySelector('.xtick text');
-    return [axis.tickfont.size, axis.title.font.size, layout.hoverlabel.font.size,
-            tick ? parseFloat(getComputedStyle(tick).fontSize) : 0];
+    return [axis.tickfont ? axis.tickfont.size : 0, axis.title.font.size,
+            layout.hoverlabel.font.size, tick ? parseFloat(getComputedStyle(tick).fontSize) : 0];
 })"""
 
 
@@ -113,7 +114,7 @@ def test_remembered_large_text_is_in_the_first_drawing(page):
     small = page.eval_on_selector("#plot-input", "el => el._fullLayout.font.size")
     page.evaluate("localStorage.setItem('layerscope-large-text', '1')")
     page.reload()
-    page.wait_for_selector("body[data-ready='true']")
+    wait_until_loaded(page)
     # Paused: no later frame would draw it again.
     assert page.eval_on_selector("#plot-input", "el => el._fullLayout.font.size") > small
     assert page.evaluate(FITTED)

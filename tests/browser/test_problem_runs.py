@@ -1,7 +1,7 @@
 """Multi-class and regression runs in a real headless Chromium: each trains and renders."""
 
 import pytest
-from browser_pages import pause
+from browser_pages import pause, wait_until_loaded
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -11,7 +11,7 @@ FAST = "optimizer=adam&learning_rate=0.03&steps_per_frame=20"
 
 def open_run(page, server_url, query):
     page.goto(f"{server_url}/?{query}&{FAST}")
-    page.wait_for_selector("body[data-ready='true']")
+    wait_until_loaded(page)
 
 
 def train_until(page, condition):

@@ -7,8 +7,10 @@ works, and nothing jumps when training starts."""
 from collections.abc import Iterator
 
 import pytest
-from browser_pages import SESSION, open_page
+from browser_pages import SESSION, STATIC, open_page, wait_until_loaded
 from playwright.sync_api import Browser, Page, expect
+
+from app.api.static_files import PLOTLY_PATH
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +24,7 @@ def load(page: Page, size: tuple[int, int], language: str = "en") -> None:
     page.set_viewport_size({"width": size[0], "height": size[1]})
     page.evaluate("(language) => localStorage.setItem('layerscope-language', language)", language)
     page.reload()
-    page.wait_for_selector("body[data-ready='true']")
+    wait_until_loaded(page)
 
 
 # Whatever is drawn past the window's right (or left) edge: the page's scroll width, and every
@@ -319,16 +321,34 @@ def test_open_explanations_follow_the_language(page):
     expect(loop_box).to_have_attribute("aria-label", '"입력"의 뜻')
 
 
-def test_the_page_says_it_is_loading_until_it_works(page):
-    """While Plotly (4.8 MB) has not arrived the page does not work: it says so, and no control
-    of it can be used; once the first frame is drawn, everything is enabled."""
-    held = []
-    page.route("**/vendor/plotly.min.js", lambda route: held.append(route))
-    page.reload(wait_until="commit")
-    page.wait_for_function("() => document.querySelector('#train-button') !== null")
-    expect(page.locator("#loading")).to_be_visible()
-    expect(page.locator("#loading")).to_contain_text("Loading…")
-    expect(page.locator("#loading")).to_contain_text("불러오는 중…")
+@pytest.mark.parametrize(
+    ("language", "words", "input_help"),
+    [("en", "Loading…", 'What "Input" means'), ("ko", "불러오는 중…", '"입력"의 뜻')],
+)
+def test_the_page_says_it_is_loading_until_it_works(page, language, words, input_help):
+    """Until its first frame is drawn the page does not work: it says so, in the learner's
+    language, and no control of it can be used, by mouse or keyboard (they are disabled); once
+    the first frame is drawn, everything is enabled (Plotly.js need not have arrived)."""
+    page.evaluate("(language) => localStorage.setItem('layerscope-language', language)", language)
+    held = {}  # the first request for the session, and Plotly.js, held back
+
+    def hold(kind):
+        def handler(route):
+            if kind in held:
+                route.continue_()
+            else:
+                held[kind] = route
+
+        return handler
+
+    sessions = "**/api/sessions**"  # a new session, or the tab's own taken back
+    page.route(sessions, hold("session"))
+    page.route(f"**{STATIC}{PLOTLY_PATH}", hold("plotly"))
+    with page.expect_request(sessions):
+        page.reload(wait_until="commit")
+    loading = page.locator("#loading")
+    expect(loading).to_be_visible()
+    expect(loading).to_have_text(words)  # the page's modules have run: one language
     for control in ["#train-button", "#step-button", "#dataset", "#learning_rate", "#timeline"]:
         expect(page.locator(control)).to_be_disabled()
     expect(page.locator("#language-button")).to_be_disabled()
@@ -336,19 +356,27 @@ def test_the_page_says_it_is_loading_until_it_works(page):
     expect(page.locator("main")).to_have_attribute("aria-busy", "true")
     for toggle in page.locator(".help-toggle").all():
         expect(toggle).to_be_disabled()
+    # The loop boxes' "?", made as the page loads, is named in the remembered language.
+    input_toggle = page.locator("#loop > li").first.locator(".help-toggle")
+    expect(input_toggle).to_have_attribute("aria-label", input_help)
+    page.keyboard.press(" ")  # Space would start training on a working page
     assert page.evaluate("document.body.dataset.ready") is None
 
-    page.wait_for_function("() => true")  # the route's handler has had its turn
-    assert len(held) == 1
-    held[0].continue_()
+    held["session"].continue_()
     page.wait_for_selector("body[data-ready='true']")
-    expect(page.locator("#loading")).to_be_hidden()
+    expect(loading).to_be_hidden()
+    assert page.get_attribute("body", "data-plots") is None  # Plotly.js is still held back
+    expect(page.locator("#step-count")).to_have_text("0")  # Space pressed while loading did nothing
     enabled = ["#train-button", "#step-button", "#dataset", "#timeline", "#language-button"]
     for control in [*enabled, "#lessons-button"]:
         expect(page.locator(control)).to_be_enabled()
+    for toggle in page.locator(".help-toggle").all():
+        expect(toggle).to_be_enabled()
     expect(page.locator("main")).not_to_have_attribute("aria-busy", "true")
     # Controls the settings disable for reasons of their own stay disabled.
     expect(page.locator("#regularization_rate")).to_be_disabled()
+    held["plotly"].continue_()
+    page.wait_for_selector("body[data-plots='ready']")
 
 
 # Where the parts of the page are: the cards, the loop's boxes and numbers, the timeline.
