@@ -1,18 +1,10 @@
 """The suite's defaults: it runs on two processes (pytest-xdist) unless told otherwise."""
 
-import os
-
 import pytest
 
 from benchmarks.server import running_redis
 
 WORKERS = 2  # this project's machines have two cores
-
-# The suite's apps and servers take requests as fast as a test sends them: a loop of requests
-# must not meet a rate limit sooner on a faster machine. tests/test_limits.py and the flood
-# tests set the limits they test explicitly.
-os.environ.setdefault("LAYERSCOPE_SESSIONS_PER_MINUTE", "1000000")
-os.environ.setdefault("LAYERSCOPE_SESSION_REQUESTS_PER_SECOND", "1000000")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -55,3 +47,14 @@ def redis_url():
 @pytest.fixture
 def anyio_backend():
     return "asyncio"
+
+
+@pytest.fixture(autouse=True)
+def unhurried(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Apps made in a test take requests as fast as the test sends them: a loop of requests
+    must not meet a rate limit sooner on a faster machine (tests/test_limits.py and the flood
+    tests set the limits they test). The browser tests' server keeps the real limits: a page
+    is a real client, and must live within them."""
+    if request.node.get_closest_marker("browser") is None:
+        monkeypatch.setenv("LAYERSCOPE_SESSIONS_PER_MINUTE", "1000000")
+        monkeypatch.setenv("LAYERSCOPE_SESSION_REQUESTS_PER_SECOND", "1000000")

@@ -73,12 +73,17 @@ async def test_each_poll_takes_the_steps_due_since_the_last_one():
     assert steps == [10, 15, 35]  # 100 steps a second: 5 per 50 ms
 
 
-async def test_a_poll_before_a_step_is_due_waits_for_it():
+async def test_a_poll_before_a_frames_steps_are_due_waits_for_them():
     sessions = service()
     session_id = await training(sessions)
     before = sessions.clock()
     frame = await sessions.advance(session_id)  # no time has passed: nothing is due yet
-    assert frame["step"] == 1 and sessions.clock() - before == pytest.approx(1 / RATE)
+    assert frame["step"] == CONFIG.steps_per_frame
+    assert sessions.clock() - before == pytest.approx(FRAME_SECONDS)
+    sessions.clock.now += FRAME_SECONDS / 2  # half a frame's steps due: not a frame yet
+    frame = await sessions.advance(session_id)
+    assert frame["step"] == 2 * CONFIG.steps_per_frame
+    assert sessions.clock() - before == pytest.approx(2 * FRAME_SECONDS)
 
 
 async def test_a_tab_back_after_a_minute_does_not_train_for_a_minute():

@@ -99,11 +99,15 @@ class SessionService:
         The poll is the hot path: it first works on this process's copy of the record without
         asking the store (one round trip, the save, instead of two); if the copy proves stale
         (the save's compare-and-set fails), it starts over once from the latest, unless the
-        latest was advanced just now (a race, not a stale copy: its frame is the answer)."""
+        latest was advanced since this request came in (a race, not a stale copy: its frame is
+        the answer)."""
+        asked = self.clock()
         for check in (False, True):
             record, revision, checked = await self.records.take(session_id, check)
             due, wait = self._due(record)
-            if check and due == 0:  # the one that got there first has just trained it
+            if check and due == 0 and record.last_advance >= asked:
+                # Another request trained it after this one came in (a race): its frame is
+                # the answer. Trained before (this copy was merely stale): go on as usual.
                 self.records.keep(session_id, record, revision)
                 break
             if self.training(record) and due == 0:  # asked before a step is due: wait for one
@@ -150,11 +154,14 @@ class SessionService:
         return record.training and self.clock() - record.last_advance <= IDLE_STOP
 
     def _due(self, record: SessionRecord) -> tuple[int, float]:
-        """Steps due now, and if none, how long until one is."""
-        rate = record.run.config.steps_per_frame / FRAME_SECONDS  # steps a second
+        """Steps due now, and if fewer than a frame's, none yet and how long until they are:
+        a page polls as soon as it has its answer, and a frame a step (100 a second on a small
+        network) would cost a frame's work for each step."""
+        per_frame = record.run.config.steps_per_frame
+        rate = per_frame / FRAME_SECONDS  # steps a second
         owed = min(max(self.clock() - record.last_advance, 0.0), CATCH_UP_SECONDS)
         due = int(owed * rate + 1e-6)  # 1e-6: 0.05 s at 100 steps a second is 5, not 4.999...
-        return due, 0.0 if due else (1 - owed * rate) / rate
+        return (due, 0.0) if due >= per_frame else (0, (per_frame - owed * rate) / rate)
 
     def _train(self, record: SessionRecord, due: int) -> None:
         """Up to ``due`` steps, in slices of steps_per_frame, for at most ``budget`` seconds

@@ -119,6 +119,9 @@ def page(tab: Tab, server_url: str, request: pytest.FixtureRequest) -> Iterator[
     watching = [("console", on_console), ("pageerror", on_page_error), ("request", on_request)]
     for event, handler in watching:
         page.on(event, handler)
+    # From the top: a navigation to the same address can restore the last test's scroll, and
+    # what is in view decides what the page draws first.
+    page.evaluate("() => window.scrollTo(0, 0)")
     page.goto(server_url)
     wait_until_loaded(page)
     yield page
