@@ -70,7 +70,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--access-log",
         action="store_true",
-        help="log every request (off by default: each training tab asks for about 10 frames a"
+        help="log every request (off by default: each training tab asks for about 20 frames a"
         " second, and a class's log would be nothing but polls)",
     )
     return p

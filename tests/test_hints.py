@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from app.api.schemas import NETWORK_EXAMPLE
 from app.main import create_app
-from app.pictures.hints import training_hint
+from app.pictures.hints import plain, training_hint
 from app.run.config import TrainingConfig
 
 DEFAULT = TrainingConfig()
@@ -63,11 +63,30 @@ def test_a_loss_that_swings_up_and_down():
     assert hint_key(every(5, 115), settled) is None
 
 
+def test_numbers_in_hints_are_written_as_the_page_writes_them():
+    # The examples of static/js/numbers.js plain(), whose rule hints.plain() repeats.
+    written = {
+        12345: "12,345",
+        123.4: "123",
+        12.34: "12.3",
+        0.1874: "0.187",
+        0.0131: "0.013",
+        0.0042: "0.0042",
+        0.004: "0.0040",
+        0.0000012: "0.0000012",
+        2.3e-16: "2.3 × 10⁻¹⁶",
+        4.5e12: "4.5 × 10¹²",
+        0: "0",
+        float("inf"): "∞",
+    }
+    assert {value: plain(value) for value in written} == written
+
+
 def test_a_loss_above_where_it_started():
     # A swing of period two seen every other step looks flat, and far above the start.
     flat_high = [0.7, 11.9, 9.76, 9.76, 9.76, 9.76, 9.76]
     hint = training_hint(every(10, 60), flat_high, 0.5, DEFAULT)
-    assert hint["key"] == "hint.high" and hint["vars"]["start"] == "0.7"
+    assert hint["key"] == "hint.high" and hint["vars"]["start"] == "0.700"
     assert hint_key(every(10, 50), flat_high[:-1]) is None  # above for five points only
     assert hint_key(every(10, 60), [0.7, 0.8, 0.83, 0.83, 0.83, 0.83, 0.83]) is None  # < 1.2×
 

@@ -1,8 +1,9 @@
 """Security headers on every response.
 
-The page loads only its own scripts and styles (no inline script: the template has none), may
-not be framed by another site, and sends no referrer to other sites. Plotly draws its heatmaps
-as data: images and its PNG export as a blob, so images allow those two as well.
+The page loads only its own scripts and styles (no inline script: the template's one <script>
+element is a JSON data block, which a browser never runs), may not be framed by another site,
+and sends no referrer to other sites. Plotly draws its heatmaps as data: images and its PNG
+export as a blob, so images allow those two as well.
 """
 
 from __future__ import annotations

@@ -64,7 +64,7 @@ def training_hint(
     if _swings(loss):
         return phrase("hint.swing", **lower)
     if len(loss) >= HIGH_POINTS and np.all(loss[-HIGH_POINTS:] > HIGH_RATIO * loss[0]):
-        return phrase("hint.high", **lower, start=_plain(loss[0]))
+        return phrase("hint.high", **lower, start=plain(loss[0]))
     if not _stalled(at, loss) or score is None or score >= GOOD_SCORE:
         return None
     if config.problem == "regression":
@@ -109,6 +109,26 @@ def _lower_rate(rate: float) -> str:
     )
 
 
-def _plain(value: float) -> str:
-    """A loss as a plain decimal of two significant digits (the page's rule for the loop)."""
-    return np.format_float_positional(value, precision=2, unique=False, fractional=False, trim="-")
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def plain(value: float) -> str:
+    """A number as the page writes it (static/js/numbers.js plain(), the same rule): 12,345 ·
+    123 · 12.3 · 0.187 · 0.013 · 0.0042 · 0.0000012, and past those ends 2.3 × 10⁻¹⁶."""
+    size = abs(value)
+    if size == 0:
+        return "0"
+    if not np.isfinite(value):
+        return "∞" if value > 0 else "−∞"
+    if size >= 1e9 or size < 1e-6:
+        mantissa, exponent = f"{value:.1e}".split("e")
+        return f"{mantissa} × 10{str(int(exponent)).translate(SUPERSCRIPT)}"
+    if size >= 1000:
+        return f"{value:,.0f}"
+    if size >= 100:
+        return f"{value:.0f}"
+    if size >= 10:
+        return f"{value:.1f}"
+    if size >= 0.01:
+        return f"{value:.3f}"
+    return np.format_float_positional(value, precision=2, unique=False, fractional=False)

@@ -104,6 +104,8 @@ class SessionRecord:
     run: TrainingState
     training: bool = False
     last_advance: float = 0.0  # wall-clock time training was last advanced to
+    # Wall-clock time a request last trained it (last_advance lags it while catching up).
+    trained_at: float = 0.0
     stopped_reason: str | None = None  # "diverged" (a paused session has none)
     phase: str | None = None  # the phase just done, when stepping phase by phase
     projections: dict[int, Projection] = field(default_factory=dict)  # by panel index
@@ -151,6 +153,7 @@ def to_plain(record: SessionRecord, data_id: str | None) -> dict[str, Any]:
         "previous_layers": _layers(record.run.previous_layers),
         "training": record.training,
         "last_advance": record.last_advance,
+        "trained_at": record.trained_at,
         "stopped_reason": record.stopped_reason,
         "phase": record.phase,
         "projections": {
@@ -180,6 +183,7 @@ def from_plain(plain: dict[str, Any], x: Array, y: Array, is_test: Array) -> Ses
         run,
         training=plain["training"],
         last_advance=plain["last_advance"],
+        trained_at=plain.get("trained_at", 0.0),  # records stored before it was kept have none
         stopped_reason=plain["stopped_reason"],
         phase=plain["phase"],
         projections={

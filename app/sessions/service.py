@@ -105,7 +105,7 @@ class SessionService:
         for check in (False, True):
             record, revision, checked = await self.records.take(session_id, check)
             due, wait = self._due(record)
-            if check and due == 0 and record.last_advance >= asked:
+            if check and due == 0 and record.trained_at >= asked:
                 # Another request trained it after this one came in (a race): its frame is
                 # the answer. Trained before (this copy was merely stale): go on as usual.
                 self.records.keep(session_id, record, revision)
@@ -181,6 +181,7 @@ class SessionService:
         rate = config.steps_per_frame / FRAME_SECONDS
         caught_up = taken == due and now - record.last_advance <= CATCH_UP_SECONDS
         record.last_advance = record.last_advance + taken / rate if caught_up else now
+        record.trained_at = now
 
     # ---- frames -----------------------------------------------------------------------
 

@@ -14,7 +14,9 @@ export class Timeline {
     this.steps = [];
     this.generation = 0;
     this.replaying = null;
-    this.slider.addEventListener("input", () => { this.replaying = null; this.lookAt(Number(this.slider.value)); });
+    this.wanted = null;  // the newest position asked for by the slider, not yet looked at
+    this.seeking = false;
+    this.slider.addEventListener("input", () => { this.replaying = null; this.seek(Number(this.slider.value)); });
     document.getElementById("replay-button").addEventListener("click", () => this.replay());
   }
 
@@ -39,6 +41,23 @@ export class Timeline {
     this.label.textContent = t(key, { step: frame.step });
   }
 
+  // The slider's input events come faster than frames: only the newest position is asked
+  // for, one request at a time (a fast drag must not queue a request for every position).
+  async seek(index) {
+    this.wanted = index;
+    if (this.seeking) return;
+    this.seeking = true;
+    try {
+      while (this.wanted !== null) {
+        const next = this.wanted;
+        this.wanted = null;
+        await this.lookAt(next);
+      }
+    } finally {
+      this.seeking = false;
+    }
+  }
+
   async lookAt(index) {
     await this.beforeLookBack();  // pausing draws the latest frame, so this comes first
     const generation = ++this.generation;
@@ -49,7 +68,7 @@ export class Timeline {
     }
     const frame = await this.client.frameAt(index);
     if (generation !== this.generation) return;
-    this.slider.value = String(index);
+    if (this.wanted === null) this.slider.value = String(index);  // not under a moving thumb
     this.translate(frame);
     await this.showFrame(frame);
   }

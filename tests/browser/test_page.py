@@ -179,6 +179,36 @@ def test_timeline_scrubs_back_and_training_resumes_from_the_latest(page):
     expect(page.locator("#timeline-label")).to_contain_text("live")
 
 
+# Every position of the slider in one go, as a fast drag gives them: an input event each.
+DRAG_ACROSS = """() => {
+  performance.clearResourceTimings();
+  const slider = document.getElementById("timeline");
+  for (let v = 0; v < Number(slider.max); v++) {
+    slider.value = String(v);
+    slider.dispatchEvent(new Event("input"));
+  }
+  return Number(slider.max) - 1;
+}"""
+
+
+def test_a_fast_drag_over_the_timeline_asks_for_few_frames_and_lands_where_it_stops(page):
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.wait_for_function("() => Number(document.getElementById('timeline').max) >= 60")
+    page.get_by_role("button", name="Pause", exact=True).click()
+    expect(page.get_by_role("button", name="Train", exact=True)).to_be_visible()
+    steps = page.evaluate("() => Array.from(window.layerscope.frame().timeline)")
+    last = page.evaluate(DRAG_ACROSS)
+    expect(page.locator("#timeline-label")).to_have_text(f"looking back · step {steps[last]}")
+    expect(page.locator("#timeline")).to_have_value(str(last))
+    asked = page.evaluate(
+        "() => performance.getEntriesByType('resource')"
+        ".filter((e) => e.name.includes('/frame?') && e.name.includes('at=')).length"
+    )
+    # The first position, then the newest one when that answer came: never one per position
+    # (the server takes 40 requests a second to a session; the page fixture fails on a 429).
+    assert 1 <= asked <= 3, asked
+
+
 def test_phase_step_walks_through_one_loop(page):
     loop, layers = page.locator("#loop"), page.locator("#layers")
     for phase in ["forward", "loss", "backward"]:
