@@ -287,3 +287,10 @@ def test_layerscope_options_default_to_the_apps_limits(monkeypatch):
     monkeypatch.setenv("LAYERSCOPE_SESSIONS_PER_MINUTE", "500")
     assert cli.parser().parse_args([]).sessions_per_minute == 500
     assert RateLimits.from_environment().sessions_per_minute == 500
+
+
+@pytest.mark.parametrize("value", ["0", "abc", "-3"])
+def test_a_limit_set_in_the_environment_must_be_a_whole_number_of_at_least_one(monkeypatch, value):
+    monkeypatch.setenv("LAYERSCOPE_SESSION_REQUESTS_PER_SECOND", value)
+    with pytest.raises(ValueError, match="LAYERSCOPE_SESSION_REQUESTS_PER_SECOND must be"):
+        RateLimits.from_environment()

@@ -175,14 +175,18 @@ class RateLimits:
         sets the first for each worker process)."""
         default = cls()
         return cls(
-            sessions_per_minute=int(
-                os.environ.get(SESSIONS_PER_MINUTE_ENV) or default.sessions_per_minute
-            ),
-            session_requests_per_second=int(
-                os.environ.get(SESSION_REQUESTS_PER_SECOND_ENV)
-                or default.session_requests_per_second
+            sessions_per_minute=_at_least_one(SESSIONS_PER_MINUTE_ENV, default.sessions_per_minute),
+            session_requests_per_second=_at_least_one(
+                SESSION_REQUESTS_PER_SECOND_ENV, default.session_requests_per_second
             ),
         )
+
+
+def _at_least_one(name: str, default: int) -> int:
+    value = os.environ.get(name) or str(default)
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{name} must be a whole number of at least 1, not {value!r}")
+    return int(value)
 
 
 SESSIONS = "/api/sessions"
