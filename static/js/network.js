@@ -54,7 +54,9 @@ export class NetworkDiagram {
   constructor(container) {
     this.container = container;
     this.signature = null;
-    this.visible = true;
+    // Out of sight until the observer says otherwise: its first report may come after the
+    // first frame, which would otherwise draw a diagram nobody sees.
+    this.visible = false;
     new IntersectionObserver(([entry]) => { this.visible = entry.isIntersecting; if (this.visible && this.pending) this.draw(this.pending, this.palette); })
       .observe(container);
     this.dialog = document.getElementById("neuron-dialog");
