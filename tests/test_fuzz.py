@@ -32,6 +32,8 @@ from app.api.schemas import ConfigBody
 from app.main import create_app
 from app.sessions.store import MemoryStore
 
+pytestmark = pytest.mark.fuzz
+
 SEED = 6
 EXAMPLES = 25  # generated requests per route and mode (on top of schemathesis' boundary cases)
 
